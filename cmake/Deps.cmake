@@ -1,0 +1,13 @@
+# External libraries, all from Debian 12 (README.md "Dependencies" says why each).
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(PCAP REQUIRED IMPORTED_TARGET libpcap)
+pkg_check_modules(CRYPTO REQUIRED IMPORTED_TARGET libcrypto)
+pkg_check_modules(SSL REQUIRED IMPORTED_TARGET libssl)
+pkg_check_modules(JSONC REQUIRED IMPORTED_TARGET json-c)
+pkg_check_modules(SQLITE REQUIRED IMPORTED_TARGET sqlite3)
+pkg_check_modules(YAML REQUIRED IMPORTED_TARGET yaml-0.1)
+find_library(MAGIC_LIB magic REQUIRED)
+find_path(MAGIC_INCLUDE magic.h REQUIRED)
+add_library(bos_magic INTERFACE)
+target_link_libraries(bos_magic INTERFACE ${MAGIC_LIB})
+target_include_directories(bos_magic INTERFACE ${MAGIC_INCLUDE})

@@ -1,0 +1,16 @@
+# Build-time step: list the `void test_*(void)` functions of SRC into OUT as BT_CASE lines
+# (git's clar does the same with sed). Rewrites OUT only when the list changes.
+file(STRINGS "${SRC}" lines REGEX "^void test_[A-Za-z0-9_]+\\(void\\)")
+set(body "")
+foreach(line IN LISTS lines)
+	string(REGEX REPLACE "^void (test_[A-Za-z0-9_]+)\\(void\\).*" "BT_CASE(\\1)" c "${line}")
+	string(APPEND body "${c}\n")
+endforeach()
+if(EXISTS "${OUT}")
+	file(READ "${OUT}" old)
+else()
+	set(old "-")
+endif()
+if(NOT old STREQUAL body)
+	file(WRITE "${OUT}" "${body}")
+endif()

@@ -1,0 +1,37 @@
+#ifndef BOS_BUF_H
+#define BOS_BUF_H
+/*
+ * Growable byte buffer with git strbuf's invariants: `data` is never NULL and always
+ * NUL-terminated (embedded NULs allowed); bos_buf_detach is the only way to take the
+ * storage out. Allocation failure is treated as fatal (BOS_BUG): bos's buffers are
+ * bounded by caps in bos/limits.h, so running out of memory there is not an input error.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bos/compiler.h"
+
+struct bos_buf {
+	char *data;
+	size_t len;
+	size_t alloc;	/* 0: data points at a static empty string */
+};
+
+#define BOS_BUF_INIT { bos_buf_empty, 0, 0 }
+extern char bos_buf_empty[];
+
+void bos_buf_init(struct bos_buf *b);
+void bos_buf_release(struct bos_buf *b);
+void bos_buf_reset(struct bos_buf *b);		/* len = 0, keeps storage */
+void bos_buf_grow(struct bos_buf *b, size_t extra);
+void bos_buf_add(struct bos_buf *b, const void *data, size_t len);
+void bos_buf_addstr(struct bos_buf *b, const char *s);
+void bos_buf_addch(struct bos_buf *b, char c);
+void bos_buf_addf(struct bos_buf *b, const char *fmt, ...) BOS_PRINTF(2, 3);
+void bos_buf_vaddf(struct bos_buf *b, const char *fmt, va_list ap) BOS_PRINTF(2, 0);
+void bos_buf_setlen(struct bos_buf *b, size_t len);
+/* Take the storage (caller frees); b is re-initialised. */
+char *bos_buf_detach(struct bos_buf *b, size_t *len);
+
+#endif

@@ -1,0 +1,65 @@
+#ifndef BOS_JSON_H
+#define BOS_JSON_H
+/*
+ * Streaming JSON writer used for every JSON and JSON Lines file bos writes.
+ * Output is deterministic (keys in call order, no floats unless asked) and always valid:
+ * strings are escaped, and bytes that are not valid UTF-8 are written losslessly as
+ * {"b64": "..."} (STYLE.md §8). Reading JSON is done with json-c, not here.
+ *
+ *	struct bos_json j;
+ *	bos_json_init(&j, &buf, 0);
+ *	bos_json_obj_begin(&j);
+ *	bos_json_kv_str(&j, "name", "x");
+ *	bos_json_obj_end(&j);
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bos/buf.h"
+
+#define BOS_JSON_MAX_DEPTH 32
+
+enum bos_json_flags {
+	BOS_JSON_PRETTY = 1u << 0,	/* newlines + two-space indent (manifest, analysis) */
+};
+
+struct bos_json {
+	struct bos_buf *out;		/* borrowed */
+	unsigned flags;
+	int depth;
+	bool need_comma[BOS_JSON_MAX_DEPTH];
+	bool after_key;
+};
+
+void bos_json_init(struct bos_json *j, struct bos_buf *out, unsigned flags);
+
+void bos_json_obj_begin(struct bos_json *j);
+void bos_json_obj_end(struct bos_json *j);
+void bos_json_arr_begin(struct bos_json *j);
+void bos_json_arr_end(struct bos_json *j);
+void bos_json_key(struct bos_json *j, const char *key);
+
+void bos_json_str(struct bos_json *j, const char *s);		/* NULL writes null */
+void bos_json_strn(struct bos_json *j, const void *data, size_t len);
+void bos_json_int(struct bos_json *j, int64_t v);
+void bos_json_uint(struct bos_json *j, uint64_t v);
+void bos_json_double(struct bos_json *j, double v, int decimals);
+void bos_json_bool(struct bos_json *j, bool v);
+void bos_json_null(struct bos_json *j);
+/* RFC 3339 UTC with nanoseconds: "2026-11-26T10:58:29.123456789Z". */
+void bos_json_time_ns(struct bos_json *j, int64_t unix_ns);
+/* Zeek-style epoch seconds with 6 decimals: 1234567890.123456 */
+void bos_json_epoch(struct bos_json *j, int64_t unix_ns);
+
+void bos_json_kv_str(struct bos_json *j, const char *key, const char *s);
+void bos_json_kv_strn(struct bos_json *j, const char *key, const void *data, size_t len);
+void bos_json_kv_int(struct bos_json *j, const char *key, int64_t v);
+void bos_json_kv_uint(struct bos_json *j, const char *key, uint64_t v);
+void bos_json_kv_bool(struct bos_json *j, const char *key, bool v);
+void bos_json_kv_time_ns(struct bos_json *j, const char *key, int64_t unix_ns);
+
+/* Append the JSON string literal for data (with quotes) to out. */
+void bos_json_quote(struct bos_buf *out, const void *data, size_t len);
+
+#endif

@@ -1,0 +1,176 @@
+/* Unit tests of the core module: cursor, buffer, escaping, JSON writer, clock. */
+#include <errno.h>
+
+#include "bos/buf.h"
+#include "bos/clock.h"
+#include "bos/cur.h"
+#include "bos/err.h"
+#include "bos/escape.h"
+#include "bos/json.h"
+#include "harness.h"
+
+void test_cur__reads_big_endian(void)
+{
+	static const uint8_t d[] = { 0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 0xde };
+	struct bos_cur c = bos_cur_make(bt_guard_dup(d, sizeof(d)), sizeof(d));
+
+	BT_ASSERT_EQ_INT(bos_cur_be16(&c), 0x1234);
+	BT_ASSERT_EQ_INT(bos_cur_be32(&c), 0x56789abc);
+	BT_ASSERT_EQ_INT(bos_cur_left(&c), 1);
+	BT_ASSERT(bos_cur_ok(&c));
+}
+
+void test_cur__error_is_sticky(void)
+{
+	static const uint8_t d[] = { 1, 2, 3 };
+	struct bos_cur c = bos_cur_make(bt_guard_dup(d, sizeof(d)), sizeof(d));
+
+	BT_ASSERT_EQ_INT(bos_cur_be32(&c), 0);	/* too short */
+	BT_ASSERT_EQ_INT(c.err, BOS_PARSE_TRUNCATED);
+	BT_ASSERT_EQ_INT(bos_cur_u8(&c), 0);	/* even though a byte was there */
+	BT_ASSERT_EQ_INT(bos_cur_left(&c), 0);
+}
+
+void test_cur__sub_moves_parent_past_child(void)
+{
+	static const uint8_t d[] = { 0xaa, 0xbb, 0xcc, 0xdd };
+	struct bos_cur c = bos_cur_make(bt_guard_dup(d, sizeof(d)), sizeof(d));
+	struct bos_cur s = bos_cur_sub(&c, 2);
+
+	BT_ASSERT_EQ_INT(bos_cur_be32(&s), 0);		/* child is only 2 bytes */
+	BT_ASSERT_EQ_INT(s.err, BOS_PARSE_TRUNCATED);
+	BT_ASSERT_EQ_INT(bos_cur_u8(&c), 0xcc);		/* parent unaffected */
+	s = bos_cur_sub(&c, 5);
+	BT_ASSERT_EQ_INT(s.err, BOS_PARSE_TRUNCATED);
+	BT_ASSERT_EQ_INT(c.err, BOS_PARSE_TRUNCATED);
+}
+
+void test_buf__addf_grows(void)
+{
+	struct bos_buf b = BOS_BUF_INIT;
+
+	BT_ASSERT_EQ_STR(b.data, "");
+	for (int i = 0; i < 1000; i++)
+		bos_buf_addf(&b, "%d,", i);
+	BT_ASSERT_EQ_INT(strncmp(b.data, "0,1,2,", 6), 0);
+	BT_ASSERT_EQ_INT(strlen(b.data), b.len);
+	bos_buf_release(&b);
+	BT_ASSERT_EQ_STR(b.data, "");
+}
+
+void test_escape__control_bytes_become_hex(void)
+{
+	struct bos_buf b = BOS_BUF_INIT;
+
+	bos_escape(&b, "a\x1b[31m\"\\\xff", 9);
+	BT_ASSERT_EQ_STR(b.data, "a\\x1b[31m\\\"\\\\\\xff");
+	bos_buf_release(&b);
+}
+
+void test_escape__utf8_validation(void)
+{
+	BT_ASSERT(bos_utf8_valid("h\xc3\xa9llo", 6));
+	BT_ASSERT(!bos_utf8_valid("\xc0\xaf", 2));		/* overlong '/' */
+	BT_ASSERT(!bos_utf8_valid("\xed\xa0\x80", 3));		/* surrogate */
+	BT_ASSERT(!bos_utf8_valid("a\0b", 3));			/* NUL */
+	BT_ASSERT(!bos_utf8_valid("\xe2\x82", 2));		/* cut short */
+	BT_ASSERT(bos_utf8_valid("\xf0\x9f\x98\x80", 4));
+}
+
+void test_escape__base64_vectors(void)
+{
+	/* RFC 4648 section 10 */
+	static const char *const in[] = { "", "f", "fo", "foo", "foob", "fooba", "foobar" };
+	static const char *const out[] = { "", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==", "Zm9vYmE=",
+					   "Zm9vYmFy" };
+
+	for (size_t i = 0; i < 7; i++) {
+		struct bos_buf b = BOS_BUF_INIT;
+
+		bos_base64(&b, in[i], strlen(in[i]));
+		BT_ASSERT_EQ_STR(b.data, out[i]);
+		bos_buf_release(&b);
+	}
+}
+
+void test_json__nested_compact(void)
+{
+	struct bos_buf b = BOS_BUF_INIT;
+	struct bos_json j;
+
+	bos_json_init(&j, &b, 0);
+	bos_json_obj_begin(&j);
+	bos_json_kv_str(&j, "a", "x\"y\n");
+	bos_json_key(&j, "list");
+	bos_json_arr_begin(&j);
+	bos_json_int(&j, -3);
+	bos_json_uint(&j, 18446744073709551615ull);
+	bos_json_bool(&j, true);
+	bos_json_null(&j);
+	bos_json_arr_end(&j);
+	bos_json_key(&j, "empty");
+	bos_json_obj_begin(&j);
+	bos_json_obj_end(&j);
+	bos_json_obj_end(&j);
+	BT_ASSERT_EQ_STR(b.data, "{\"a\":\"x\\\"y\\n\",\"list\":[-3,18446744073709551615,true,null],"
+				 "\"empty\":{}}");
+	bos_buf_release(&b);
+}
+
+void test_json__invalid_utf8_is_base64(void)
+{
+	struct bos_buf b = BOS_BUF_INIT;
+	struct bos_json j;
+
+	bos_json_init(&j, &b, 0);
+	bos_json_arr_begin(&j);
+	bos_json_strn(&j, "\xff\xfe", 2);
+	bos_json_str(&j, "ok");
+	bos_json_arr_end(&j);
+	BT_ASSERT_EQ_STR(b.data, "[{\"b64\":\"//4=\"},\"ok\"]");
+	bos_buf_release(&b);
+}
+
+void test_json__pretty(void)
+{
+	struct bos_buf b = BOS_BUF_INIT;
+	struct bos_json j;
+
+	bos_json_init(&j, &b, BOS_JSON_PRETTY);
+	bos_json_obj_begin(&j);
+	bos_json_kv_int(&j, "a", 1);
+	bos_json_key(&j, "b");
+	bos_json_arr_begin(&j);
+	bos_json_int(&j, 2);
+	bos_json_arr_end(&j);
+	bos_json_obj_end(&j);
+	BT_ASSERT_EQ_STR(b.data, "{\n  \"a\": 1,\n  \"b\": [\n    2\n  ]\n}");
+	bos_buf_release(&b);
+}
+
+void test_clock__rfc3339_and_epoch(void)
+{
+	char t[40];
+	struct bos_buf b = BOS_BUF_INIT;
+	struct bos_json j;
+
+	BT_ASSERT_EQ_STR(bos_clock_rfc3339(t, sizeof(t), 1795690709123456789LL),
+			 "2026-11-26T10:58:29.123456789Z");
+	BT_ASSERT_EQ_STR(bos_clock_compact(t, sizeof(t), 1795690709123456789LL),
+			 "20261126T105829Z");
+	bos_json_init(&j, &b, 0);
+	bos_json_epoch(&j, 1795690709123456789LL);
+	BT_ASSERT_EQ_STR(b.data, "1795690709.123456");
+	bos_buf_release(&b);
+}
+
+void test_err__sys_appends_strerror(void)
+{
+	struct bos_err e = BOS_ERR_INIT;
+
+	errno = ENOENT;
+	BT_ASSERT_EQ_INT(bos_err_sys(&e, "open %s", "x.pcap"), -ENOENT);
+	BT_ASSERT_EQ_STR(e.msg, "open x.pcap: No such file or directory");
+	bos_err_prefix(&e, "net: ");
+	BT_ASSERT_EQ_STR(e.msg, "net: open x.pcap: No such file or directory");
+}

@@ -17,4 +17,18 @@
 #define BOS_MANIFEST_MAX_FILES 100000
 #define BOS_MANIFEST_MAX_BYTES (64u << 20)
 
+/* --- capture --- */
+
+/* --- flow --- */
+
+/* --- proto (dns, http, tls) --- */
+
+/* --- trace --- */
+
+/* --- sandbox --- */
+
+/* --- case --- */
+
+/* --- classify / analyze --- */
+
 #endif

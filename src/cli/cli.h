@@ -33,6 +33,7 @@ int cmd_net(int argc, char **argv);
 int cmd_observe(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_stix(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 
 /* "bos: CMD: msg" for an operational error; returns BOS_EXIT_FAIL. */

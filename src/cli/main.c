@@ -19,6 +19,7 @@ static const struct bos_cmd cmds[] = {
 	{ "observe", cmd_observe, BOS_CMD_NEEDS_ROOT, "run a sample in the simulated network" },
 	{ "report", cmd_report, 0, "write a case's self-contained HTML report" },
 	{ "stix", cmd_stix, 0, "hash a sample into a STIX 2.1 bundle" },
+	{ "trace", cmd_trace, 0, "run a command under the process tracer" },
 	{ "verify", cmd_verify, 0, "check a case's files against its manifest" },
 };
 

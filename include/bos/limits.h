@@ -29,6 +29,19 @@
 
 /* --- case --- */
 
+/* A case holds at most this many files (manifest entries, and entries walked by verify). A
+ * long observation rotates its capture into traffic-NNNN.pcap, so thousands are plausible;
+ * BOS_MANIFEST_MAX_FILES above bounds what a manifest may claim. */
+#define BOS_CASE_MAX_FILES BOS_MANIFEST_MAX_FILES
+/* Directory nesting inside a case (verify walks it; hostile copies could nest deeply). */
+#define BOS_CASE_MAX_DEPTH 16
+/* A relative path inside a case, in bytes. */
+#define BOS_CASE_MAX_PATH 1024
+/* Settings / outcome key-value pairs per manifest. */
+#define BOS_CASE_MAX_KV 256
+/* Problems verify lists before it only counts them (a wholesale corrupted copy). */
+#define BOS_CASE_MAX_PROBLEMS 1000
+
 /* --- classify / analyze --- */
 
 #endif

@@ -25,6 +25,24 @@
 
 /* --- trace --- */
 
+/* --- inet (profiles, simulated internet) --- */
+
+/* A profile file is small text; anything bigger is a mistake. Tables are capped so a
+ * typo'd generator cannot make the DNS/nft tables explode. */
+#define BOS_PROFILE_MAX_BYTES (1u << 20)
+#define BOS_PROFILE_MAX_NAMES 4096
+#define BOS_PROFILE_MAX_HOSTS 1024
+#define BOS_PROFILE_MAX_HTTP_RULES 256	/* per host entry */
+#define BOS_PROFILE_MAX_ADDRS 32	/* per name */
+#define BOS_PROFILE_MAX_HEADERS 32	/* per HTTP rule */
+#define BOS_PROFILE_MAX_ARGV 64		/* per C2 program (argv and env each) */
+#define BOS_PROFILE_MAX_DEPTH 16	/* YAML nesting */
+/* Sinkhole connections served at once (beyond: accepted and closed at once, counted), bytes
+ * buffered per request before it is answered anyway, certificates cached per SNI. */
+#define BOS_INET_MAX_CONNS 1024
+#define BOS_INET_MAX_REQUEST 16384
+#define BOS_INET_MAX_CERTS 64
+
 /* --- sandbox --- */
 
 /* --- case --- */

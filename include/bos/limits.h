@@ -23,6 +23,47 @@
 
 /* --- proto (dns, http, tls) --- */
 
+/* DNS (RFC 1035 2.3.4): a name is at most 255 wire bytes, so at most 127 labels; longer
+ * names are MALFORMED. Compression pointers must strictly move backwards, so a chain ends
+ * by itself; BOS_DNS_MAX_JUMPS only bounds the work per name (a 512-byte message cannot
+ * need more than ~256 distinct earlier pointers, 128 is plenty for real traffic). */
+#define BOS_DNS_MAX_NAME 255
+#define BOS_DNS_MAX_JUMPS 128
+/* Questions/answers kept per message (real messages have 1 and a few dozen); the rest are
+ * walked, counted and flagged. */
+#define BOS_DNS_MAX_QUESTIONS 8
+#define BOS_DNS_MAX_RECORDS 64
+/* Rendered rdata text per record (TXT can be 64 KiB on the wire). */
+#define BOS_DNS_MAX_RDATA_TEXT 1024
+/* Queries awaiting their response per flow (the oldest is reported unanswered beyond). */
+#define BOS_DNS_MAX_PENDING 64
+
+/* HTTP: a start line or header line (folded lines joined), header fields and header
+ * bytes per message (Apache: 8190-byte lines, 100 fields), bytes kept of one field value,
+ * requests waiting for their response (pipelining depth), client bytes held while a
+ * CONNECT awaits the proxy's answer. */
+#define BOS_HTTP_MAX_LINE 8192
+#define BOS_HTTP_MAX_HEADERS 100
+#define BOS_HTTP_MAX_HEADER_BYTES 65536
+#define BOS_HTTP_MAX_FIELD 2048
+#define BOS_HTTP_MAX_PENDING 64
+#define BOS_HTTP_MAX_TUNNEL_HOLD 65536
+
+/* TLS: a ClientHello/ServerHello is reassembled up to this size (a hello with a
+ * post-quantum key share is ~1.8 KiB; 16 KiB is one full record); bigger ones are flagged
+ * and skipped. Other handshake messages are skipped by length, never buffered. */
+#define BOS_TLS_MAX_HELLO 16384
+/* Lists kept from a ClientHello (browsers offer ~20 ciphers, ~20 extensions). */
+#define BOS_TLS_MAX_CIPHERS 128
+#define BOS_TLS_MAX_EXTENSIONS 64
+#define BOS_TLS_MAX_LIST 64
+#define BOS_TLS_MAX_SNI 255
+#define BOS_TLS_MAX_ALPN 8
+#define BOS_TLS_MAX_ALPN_LEN 32
+#define BOS_TLS_MAX_HISTORY 32
+/* The JA3 text: 5 fields of at most 128 five-character numbers each. */
+#define BOS_TLS_MAX_JA3_STR 2048
+
 /* --- trace --- */
 
 /* --- inet (profiles, simulated internet) --- */

@@ -19,7 +19,42 @@
 
 /* --- capture --- */
 
+/* Largest frame a pcap record or pcapng packet block may carry (libpcap's own maximum
+ * snapshot length): a larger caplen is a damaged file, not a big packet. */
+#define BOS_CAPTURE_MAX_CAPLEN 262144u
+/* Largest pcapng block of any kind (libpcap: 16 MiB). The reader's buffer grows to this at
+ * most, so memory stays bounded whatever the file says. */
+#define BOS_CAPTURE_MAX_BLOCK (16u << 20)
+/* Interfaces per pcapng section (each IDB costs a few bytes; hostile files may repeat). */
+#define BOS_CAPTURE_MAX_IFACES 4096u
+/* Read size of the file reader (one buffer, reused). */
+#define BOS_CAPTURE_READ_CHUNK (1u << 20)
+/* VLAN tags and IPv6 extension headers followed before giving up on a frame. */
+#define BOS_PKT_MAX_VLAN 4
+#define BOS_PKT_MAX_V6_EXT 8
+
 /* --- flow --- */
+
+/* Live flows in the table. When full, the idlest flow is evicted (written out early and
+ * counted as flows_evicted_cap). */
+#define BOS_FLOW_MAX_FLOWS 1000000u
+/* Out-of-order TCP bytes buffered per direction for reassembly; beyond it the hole is
+ * declared a gap (missed_bytes) and the buffered data delivered. */
+#define BOS_FLOW_MAX_OOO_BYTES (256u << 10)
+/* Out-of-order segments buffered per direction (bounds the list walk). */
+#define BOS_FLOW_MAX_OOO_SEGS 256u
+/* Unconsumed application bytes the engine keeps per direction for a dissector that said
+ * "incomplete"; beyond it the dissector is stopped for that flow (counted). */
+#define BOS_FLOW_MAX_APP_BUF (64u << 10)
+/* Idle timeouts on capture time, in seconds (Zeek's defaults: tcp_inactivity_timeout,
+ * udp/icmp_inactivity_timeout, tcp_attempt_delay, tcp_close_delay). */
+#define BOS_FLOW_TCP_IDLE_S 300
+#define BOS_FLOW_UDP_IDLE_S 60
+#define BOS_FLOW_ICMP_IDLE_S 60
+#define BOS_FLOW_TCP_ATTEMPT_S 5
+#define BOS_FLOW_TCP_CLOSE_S 5
+/* History string length per connection (Zeek's history never needs more than ~40). */
+#define BOS_FLOW_MAX_HISTORY 47
 
 /* --- proto (dns, http, tls) --- */
 
@@ -65,6 +100,17 @@
 #define BOS_TLS_MAX_JA3_STR 2048
 
 /* --- trace --- */
+/* A "#!" line is read up to this many bytes, like the kernel's BINPRM_BUF_SIZE. */
+#define BOS_TRACE_SHEBANG_MAX 256
+/* execve argv: at most this many elements and this many bytes in total are recorded; the
+ * rest is counted as truncated (argv_truncated in the event). */
+#define BOS_TRACE_MAX_ARGV 256
+#define BOS_TRACE_MAX_ARGV_BYTES (64u << 10)
+/* Traced threads at once (the sample's fork bomb is bounded by its cgroup's pids limit;
+ * beyond this, new threads are still traced but their events are counted as lost). */
+#define BOS_TRACE_MAX_TASKS 16384
+/* Open files/sockets followed per process for the per-file byte summary. */
+#define BOS_TRACE_MAX_FDS 1024
 
 /* --- inet (profiles, simulated internet) --- */
 
@@ -86,6 +132,18 @@
 
 /* --- sandbox --- */
 
+/* Run ids are this many hex digits (names like bos-<runid>-victim must fit IFNAMSIZ-free
+ * netns names and stay short). */
+#define BOS_LAB_RUNID_LEN 8
+/* Paths the lab builds (state dir, log dir, cgroup dirs). */
+#define BOS_LAB_PATH_MAX 512
+/* A live capture file is rotated into traffic-NNNN.pcap after this many bytes. */
+#define BOS_CAPTURE_ROTATE_BYTES (256ull << 20)
+/* Snap length of live captures: whole frames (veth MTU is 1500; GRO can merge more). */
+#define BOS_CAPTURE_SNAPLEN 262144
+/* Extra arguments passed to a sample after "--". */
+#define BOS_SAMPLE_MAX_ARGS 64
+
 /* --- case --- */
 
 /* A case holds at most this many files (manifest entries, and entries walked by verify). A
@@ -102,5 +160,37 @@
 #define BOS_CASE_MAX_PROBLEMS 1000
 
 /* --- classify / analyze --- */
+
+/* Evidence items kept per C2 candidate in analysis.json (highest level first); the total is
+ * still counted. Operations listed (a busy operator makes thousands of file opens). */
+#define BOS_CLS_MAX_EVIDENCE 32
+#define BOS_CLS_MAX_OPS 2000
+/* Facts analyze keeps per kind (flows, DNS, HTTP, TLS, proxy lines, process events) and
+ * C2 candidates: a scan or a fork bomb would otherwise grow them without bound. Entries past
+ * the cap are counted and reported as a caveat. */
+#define BOS_ANALYZE_MAX_FACTS 500000
+#define BOS_ANALYZE_MAX_CANDS 4096
+/* One JSONL / proxy.log line, in bytes: longer lines are reported malformed and skipped. */
+#define BOS_ANALYZE_MAX_LINE (64u << 10)
+/* Malformed lines reported by file:line before they are only counted. */
+#define BOS_ANALYZE_MAX_PROBLEMS 50
+
+/* --- rules (Sigma) and report --- */
+
+/* A Sigma rule file (one rule) is at most this many bytes and YAML nodes, nested at most
+ * this deep: real SigmaHQ rules are < 20 KB and < 500 nodes. */
+#define BOS_SIGMA_MAX_FILE_BYTES (1u << 20)
+#define BOS_SIGMA_MAX_NODES 20000
+#define BOS_SIGMA_MAX_DEPTH 32
+/* Selections per rule, condition text bytes and parenthesis/not depth, tags kept per rule. */
+#define BOS_SIGMA_MAX_SELECTIONS 256
+#define BOS_SIGMA_MAX_COND_BYTES 4096
+#define BOS_SIGMA_MAX_COND_DEPTH 64
+#define BOS_SIGMA_MAX_TAGS 64
+/* Rules loaded by one run (bos's own plus every --rules DIR). */
+#define BOS_SIGMA_MAX_RULES 10000
+/* Timeline: entries kept per case (the rest counted as dropped), process.jsonl line bytes. */
+#define BOS_TIMELINE_MAX_ENTRIES 20000
+#define BOS_TIMELINE_MAX_LINE (1u << 20)
 
 #endif

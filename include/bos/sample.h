@@ -42,7 +42,4 @@ struct bos_sample {
  */
 int bos_sample_identify(const char *path, struct bos_sample *out, struct bos_err *err);
 
-/* Lowercase hex of n bytes into dst (2n+1 bytes). Returns dst. */
-char *bos_hex(char *dst, const uint8_t *src, size_t n);
-
 #endif

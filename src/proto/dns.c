@@ -1,0 +1,618 @@
+/*
+ * DNS message dissector and per-flow transaction tracker (see bos/dns.h).
+ * References: RFC 1035 (format, compression), RFC 3596 (AAAA), RFC 2782 (SRV),
+ * RFC 6891 (OPT, label types 0x40/0x80 deprecated), RFC 7766 (DNS over TCP),
+ * Zeek base/protocols/dns/main.zeek (dns.log field meanings).
+ *
+ *  Header (12 bytes):
+ *                                  1  1  1  1  1  1
+ *    0  1  2  3  4  5  6  7  8  9  0  1  2  3  4  5
+ *  +--+--+--+--+--+--+--+--+--+--+--+--+--+--+--+--+
+ *  |                      ID                       |
+ *  |QR|   Opcode  |AA|TC|RD|RA|   Z    |   RCODE   |
+ *  |             QDCOUNT / ANCOUNT                 |
+ *  |             NSCOUNT / ARCOUNT                 |
+ *  +--+--+--+--+--+--+--+--+--+--+--+--+--+--+--+--+
+ *  Question: QNAME QTYPE(16) QCLASS(16)
+ *  RR:       NAME TYPE(16) CLASS(16) TTL(32) RDLENGTH(16) RDATA
+ *  NAME: labels <len 0..63><bytes>..., ended by 0 or by a pointer 11xxxxxx xxxxxxxx
+ *        (14-bit offset from the message start).
+ *
+ * Compression pointers are the classic attack on DNS parsers (loops, forward references).
+ * Each pointer must point strictly before the start of the label run it interrupts... and
+ * more strictly, before the previous pointer's target: so targets strictly decrease, any
+ * chain ends, and each byte is rendered at most once per name (tcpdump's fqdn_print uses
+ * the same rule). The wire length of the decompressed name is capped at 255 bytes.
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bos/buf.h"
+#include "bos/cur.h"
+#include "bos/dns.h"
+#include "bos/escape.h"
+#include "proto_int.h"
+
+/* --- names --- */
+
+static void render_label_bytes(struct bos_buf *out, const uint8_t *l, size_t n)
+{
+	static const char hexd[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		uint8_t b = l[i];
+
+		if (b > 0x20 && b < 0x7f && b != '.' && b != '\\') {
+			bos_buf_addch(out, (char)b);
+		} else {
+			char esc[4] = { '\\', 'x', hexd[b >> 4], hexd[b & 15] };
+
+			bos_buf_add(out, esc, 4);
+		}
+	}
+}
+
+/*
+ * Read a (possibly compressed) name at c (which may be a sub-cursor inside rdata); pointer
+ * targets index the whole message msg[0, msglen). c ends after the name's in-place part.
+ * Appends the rendered name to out. Returns OK, TRUNCATED or MALFORMED (and sets the
+ * anomaly bit).
+ */
+static enum bos_parse read_name(const uint8_t *msg, size_t msglen, struct bos_cur *c,
+				struct bos_buf *out, unsigned *anom)
+{
+	struct bos_cur r = *c;		/* where labels are read now */
+	bool jumped = false;
+	size_t limit = (size_t)(c->p - msg);	/* targets must be below this */
+	size_t wire = 1;		/* the final zero byte */
+	unsigned jumps = 0;
+	bool first = true;
+
+	for (;;) {
+		uint8_t len = bos_cur_u8(&r);
+
+		if (!bos_cur_ok(&r))
+			break;
+		if ((len & 0xc0) == 0xc0) {
+			uint8_t lo = bos_cur_u8(&r);
+			size_t target = (size_t)(len & 0x3f) << 8 | lo;
+
+			if (!bos_cur_ok(&r))
+				break;
+			if (!jumped) {
+				*c = r;		/* the name's in-place part ends here */
+				jumped = true;
+			}
+			if (target >= limit || target >= msglen || ++jumps > BOS_DNS_MAX_JUMPS) {
+				*anom |= BOS_DNS_ANOM_POINTER_LOOP;
+				bos_cur_fail(&r, BOS_PARSE_MALFORMED);
+				break;
+			}
+			limit = target;
+			r = bos_cur_make(msg + target, msglen - target);
+			continue;
+		}
+		if (len & 0xc0) {
+			*anom |= BOS_DNS_ANOM_BAD_LABEL;
+			bos_cur_fail(&r, BOS_PARSE_MALFORMED);
+			break;
+		}
+		if (len == 0)
+			break;
+		wire += (size_t)len + 1;
+		if (wire > BOS_DNS_MAX_NAME) {
+			*anom |= BOS_DNS_ANOM_NAME_TOO_LONG;
+			bos_cur_fail(&r, BOS_PARSE_MALFORMED);
+			break;
+		}
+		if (!bos_cur_need(&r, len))
+			break;
+		if (!first)
+			bos_buf_addch(out, '.');
+		render_label_bytes(out, r.p, len);
+		bos_cur_skip(&r, len);
+		first = false;
+	}
+	if (!jumped) {
+		enum bos_parse e = r.err;
+
+		*c = r;
+		return e;
+	}
+	if (!bos_cur_ok(&r)) {
+		/* A pointer target running off the end is a bad pointer, not a short capture:
+		 * the message itself was complete up to the pointer. */
+		if (r.err == BOS_PARSE_TRUNCATED)
+			*anom |= BOS_DNS_ANOM_POINTER_LOOP;
+		bos_cur_fail(c, BOS_PARSE_MALFORMED);
+		return BOS_PARSE_MALFORMED;
+	}
+	return BOS_PARSE_OK;
+}
+
+static char *take_str(struct bos_buf *b)
+{
+	char *s = proto_xstrndup(b->data, b->len);
+
+	bos_buf_reset(b);
+	return s;
+}
+
+/* --- rdata --- */
+
+static void cap_text(struct bos_buf *t)
+{
+	if (t->len > BOS_DNS_MAX_RDATA_TEXT) {
+		bos_buf_setlen(t, BOS_DNS_MAX_RDATA_TEXT - 3);
+		bos_buf_addstr(t, "...");
+	}
+}
+
+/* Render rdata of an RR into t. rd is a sub-cursor over exactly rdlength bytes. A bad
+ * rdata is an anomaly of that record only: the message parse goes on. */
+static void render_rdata(const uint8_t *msg, size_t msglen, uint16_t type, struct bos_cur rd,
+			 struct bos_buf *t, unsigned *anom)
+{
+	size_t rdlen = bos_cur_left(&rd);
+	unsigned name_anom = 0;
+	char addr[INET6_ADDRSTRLEN];
+	uint8_t raw[16];
+
+	switch (type) {
+	case BOS_DNS_TYPE_A:
+	case BOS_DNS_TYPE_AAAA: {
+		size_t need = type == BOS_DNS_TYPE_A ? 4 : 16;
+
+		if (rdlen != need) {
+			*anom |= BOS_DNS_ANOM_RDATA_LEN;
+			bos_buf_addf(t, "<bad %s rdata, %zu bytes>", bos_dns_type_name(type), rdlen);
+			return;
+		}
+		bos_cur_copy(&rd, raw, need);
+		inet_ntop(type == BOS_DNS_TYPE_A ? AF_INET : AF_INET6, raw, addr, sizeof(addr));
+		bos_buf_addstr(t, addr);
+		return;
+	}
+	case BOS_DNS_TYPE_CNAME:
+	case BOS_DNS_TYPE_NS:
+	case BOS_DNS_TYPE_PTR:
+		read_name(msg, msglen, &rd, t, &name_anom);
+		break;
+	case BOS_DNS_TYPE_MX:
+		bos_buf_addf(t, "%u ", bos_cur_be16(&rd));
+		read_name(msg, msglen, &rd, t, &name_anom);
+		break;
+	case BOS_DNS_TYPE_SRV: {
+		uint16_t prio = bos_cur_be16(&rd), weight = bos_cur_be16(&rd);
+		uint16_t port = bos_cur_be16(&rd);
+
+		bos_buf_addf(t, "%u %u %u ", prio, weight, port);
+		read_name(msg, msglen, &rd, t, &name_anom);
+		break;
+	}
+	case BOS_DNS_TYPE_SOA: {
+		read_name(msg, msglen, &rd, t, &name_anom);
+		bos_buf_addch(t, ' ');
+		read_name(msg, msglen, &rd, t, &name_anom);
+		for (int i = 0; i < 5; i++)
+			bos_buf_addf(t, " %u", bos_cur_be32(&rd));
+		break;
+	}
+	case BOS_DNS_TYPE_TXT: {
+		bool first = true;
+
+		while (bos_cur_ok(&rd) && bos_cur_left(&rd) > 0 && t->len <= BOS_DNS_MAX_RDATA_TEXT) {
+			uint8_t n = bos_cur_u8(&rd);
+
+			if (!bos_cur_need(&rd, n))
+				break;
+			if (!first)
+				bos_buf_addch(t, ' ');
+			bos_escape(t, rd.p, n);
+			bos_cur_skip(&rd, n);
+			first = false;
+		}
+		/* Text beyond the cap is not rendered, but is not an anomaly either. */
+		if (bos_cur_ok(&rd))
+			rd.p = rd.end;
+		break;
+	}
+	default:
+		bos_buf_addf(t, "<type %u, %zu bytes>", type, rdlen);
+		rd.p = rd.end;
+		break;
+	}
+	*anom |= name_anom;
+	if (!bos_cur_ok(&rd) || bos_cur_left(&rd))
+		*anom |= BOS_DNS_ANOM_RDATA_LEN;
+	cap_text(t);
+}
+
+/* One resource record. keep: where to store it (NULL: walk only). */
+static void read_rr(const uint8_t *msg, size_t msglen, struct bos_cur *c, struct bos_dns_rr *keep,
+		    unsigned *anom, struct bos_buf *tmp)
+{
+	struct bos_dns_rr rr = { 0 };
+	struct bos_cur rd;
+	uint16_t rdlen;
+
+	bos_buf_reset(tmp);
+	if (read_name(msg, msglen, c, tmp, anom) != BOS_PARSE_OK)
+		return;
+	rr.type = bos_cur_be16(c);
+	rr.rclass = bos_cur_be16(c);
+	rr.ttl = bos_cur_be32(c);
+	rdlen = bos_cur_be16(c);
+	rd = bos_cur_sub(c, rdlen);
+	if (!bos_cur_ok(c))
+		return;
+	if (!keep)
+		return;
+	rr.name = take_str(tmp);
+	render_rdata(msg, msglen, rr.type, rd, tmp, anom);
+	rr.rdata = take_str(tmp);
+	*keep = rr;
+}
+
+enum bos_parse bos_dns_parse(const uint8_t *p, size_t len, struct bos_dns_msg *m)
+{
+	struct bos_cur c = bos_cur_make(p, len);
+	struct bos_buf tmp = BOS_BUF_INIT;
+	uint16_t flags;
+	size_t i;
+
+	memset(m, 0, sizeof(*m));
+	m->id = bos_cur_be16(&c);
+	flags = bos_cur_be16(&c);
+	m->qdcount = bos_cur_be16(&c);
+	m->ancount = bos_cur_be16(&c);
+	m->nscount = bos_cur_be16(&c);
+	m->arcount = bos_cur_be16(&c);
+	if (!bos_cur_ok(&c)) {
+		m->anomalies |= BOS_DNS_ANOM_TRUNCATED;
+		return c.err;
+	}
+	m->qr = flags >> 15;
+	m->opcode = (uint8_t)(flags >> 11 & 0xf);
+	m->aa = flags >> 10 & 1;
+	m->tc = flags >> 9 & 1;
+	m->rd = flags >> 8 & 1;
+	m->ra = flags >> 7 & 1;
+	m->z = (uint8_t)(flags >> 4 & 7);
+	m->rcode = (uint8_t)(flags & 0xf);
+
+	m->qd = proto_xcalloc(m->qdcount < BOS_DNS_MAX_QUESTIONS ? m->qdcount :
+			      BOS_DNS_MAX_QUESTIONS, sizeof(*m->qd));
+	for (i = 0; i < m->qdcount && bos_cur_ok(&c); i++) {
+		uint16_t qtype, qclass;
+
+		bos_buf_reset(&tmp);
+		if (read_name(p, len, &c, &tmp, &m->anomalies) != BOS_PARSE_OK)
+			break;
+		qtype = bos_cur_be16(&c);
+		qclass = bos_cur_be16(&c);
+		if (!bos_cur_ok(&c))
+			break;
+		if (m->n_qd == BOS_DNS_MAX_QUESTIONS) {
+			m->anomalies |= BOS_DNS_ANOM_CAP_QUESTIONS;
+			continue;
+		}
+		m->qd[m->n_qd++] = (struct bos_dns_question){
+			.name = take_str(&tmp), .qtype = qtype, .qclass = qclass & 0x7fff,
+		};
+	}
+
+	m->an = proto_xcalloc(m->ancount < BOS_DNS_MAX_RECORDS ? m->ancount : BOS_DNS_MAX_RECORDS,
+			      sizeof(*m->an));
+	for (i = 0; i < m->ancount && bos_cur_ok(&c); i++) {
+		bool keep = m->n_an < BOS_DNS_MAX_RECORDS;
+
+		if (!keep)
+			m->anomalies |= BOS_DNS_ANOM_CAP_RECORDS;
+		read_rr(p, len, &c, keep ? &m->an[m->n_an] : NULL, &m->anomalies, &tmp);
+		if (bos_cur_ok(&c) && keep)
+			m->n_an++;
+	}
+	for (i = 0; i < m->nscount && bos_cur_ok(&c); i++) {
+		read_rr(p, len, &c, NULL, &m->anomalies, &tmp);
+		if (bos_cur_ok(&c))
+			m->n_ns_parsed++;
+	}
+	for (i = 0; i < m->arcount && bos_cur_ok(&c); i++) {
+		read_rr(p, len, &c, NULL, &m->anomalies, &tmp);
+		if (bos_cur_ok(&c))
+			m->n_ar_parsed++;
+	}
+	bos_buf_release(&tmp);
+	if (c.err == BOS_PARSE_TRUNCATED)
+		m->anomalies |= BOS_DNS_ANOM_TRUNCATED;
+	else if (bos_cur_ok(&c) && bos_cur_left(&c))
+		m->anomalies |= BOS_DNS_ANOM_TRAILING;
+	return c.err;
+}
+
+void bos_dns_msg_release(struct bos_dns_msg *m)
+{
+	for (size_t i = 0; i < m->n_qd; i++)
+		free(m->qd[i].name);
+	for (size_t i = 0; i < m->n_an; i++) {
+		free(m->an[i].name);
+		free(m->an[i].rdata);
+	}
+	free(m->qd);
+	free(m->an);
+	memset(m, 0, sizeof(*m));
+}
+
+enum bos_parse bos_dns_tcp_split(const uint8_t *p, size_t len, size_t *msg_len, size_t *need)
+{
+	struct bos_cur c = bos_cur_make(p, len);
+	uint16_t n = bos_cur_be16(&c);
+
+	*msg_len = 0;
+	*need = 2;
+	if (!bos_cur_ok(&c))
+		return BOS_PARSE_INCOMPLETE;
+	if (n == 0)
+		return BOS_PARSE_MALFORMED;
+	*need = (size_t)n + 2;
+	if (bos_cur_left(&c) < n)
+		return BOS_PARSE_INCOMPLETE;
+	*msg_len = n;
+	return BOS_PARSE_OK;
+}
+
+/* --- names of numbers --- */
+
+const char *bos_dns_type_name(uint16_t type)
+{
+	switch (type) {
+	case 1: return "A";
+	case 2: return "NS";
+	case 5: return "CNAME";
+	case 6: return "SOA";
+	case 12: return "PTR";
+	case 13: return "HINFO";
+	case 15: return "MX";
+	case 16: return "TXT";
+	case 28: return "AAAA";
+	case 29: return "LOC";
+	case 33: return "SRV";
+	case 35: return "NAPTR";
+	case 39: return "DNAME";
+	case 41: return "OPT";
+	case 43: return "DS";
+	case 46: return "RRSIG";
+	case 47: return "NSEC";
+	case 48: return "DNSKEY";
+	case 50: return "NSEC3";
+	case 64: return "SVCB";
+	case 65: return "HTTPS";
+	case 99: return "SPF";
+	case 250: return "TSIG";
+	case 251: return "IXFR";
+	case 252: return "AXFR";
+	case 255: return "*";
+	case 257: return "CAA";
+	default: return NULL;
+	}
+}
+
+const char *bos_dns_rcode_name(uint8_t rcode)
+{
+	static const char *const names[] = {
+		"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED",
+		"YXDOMAIN", "YXRRSET", "NXRRSET", "NOTAUTH", "NOTZONE",
+	};
+
+	return rcode < BOS_ARRAY_SIZE(names) ? names[rcode] : NULL;
+}
+
+const char *bos_dns_class_name(uint16_t qclass)
+{
+	switch (qclass) {
+	case 1: return "C_INTERNET";
+	case 3: return "C_CHAOS";
+	case 4: return "C_HESIOD";
+	case 254: return "C_NONE";
+	case 255: return "C_ANY";
+	default: return NULL;
+	}
+}
+
+static const char *opcode_name(uint8_t op)
+{
+	switch (op) {
+	case 0: return "query";
+	case 1: return "iquery";
+	case 2: return "status";
+	case 4: return "notify";
+	case 5: return "update";
+	default: return NULL;
+	}
+}
+
+/* --- transaction tracker --- */
+
+struct pending {
+	struct bos_dns_msg q;
+	int64_t ts_ns;
+};
+
+struct bos_dns_tracker {
+	bos_dns_txn_fn cb;
+	void *ctx;
+	struct pending q[BOS_DNS_MAX_PENDING];	/* FIFO, oldest first */
+	size_t n;
+	uint64_t evicted;
+};
+
+struct bos_dns_tracker *bos_dns_tracker_new(bos_dns_txn_fn cb, void *ctx)
+{
+	struct bos_dns_tracker *t = calloc(1, sizeof(*t));
+
+	if (t) {
+		t->cb = cb;
+		t->ctx = ctx;
+	}
+	return t;
+}
+
+static bool same_question(const struct bos_dns_msg *q, const struct bos_dns_msg *r)
+{
+	const struct bos_dns_question *a, *b;
+
+	if (q->id != r->id)
+		return false;
+	if (!q->n_qd || !r->n_qd)
+		return true;
+	a = &q->qd[0];
+	b = &r->qd[0];
+	return a->qtype == b->qtype && a->qclass == b->qclass &&
+	       proto_ieq((const uint8_t *)a->name, strlen(a->name), b->name);
+}
+
+/* Report pending entry i as unanswered (or answered by r) and remove it. */
+static void report_pending(struct bos_dns_tracker *t, size_t i, const struct bos_dns_msg *r,
+			   int64_t r_ts)
+{
+	struct bos_dns_txn tx = {
+		.query = &t->q[i].q, .resp = r, .query_ts_ns = t->q[i].ts_ns, .resp_ts_ns = r_ts,
+	};
+
+	if (t->cb)
+		t->cb(t->ctx, &tx);
+	bos_dns_msg_release(&t->q[i].q);
+	memmove(&t->q[i], &t->q[i + 1], (t->n - i - 1) * sizeof(t->q[0]));
+	t->n--;
+}
+
+void bos_dns_tracker_add_take(struct bos_dns_tracker *t, struct bos_dns_msg *m, int64_t ts_ns)
+{
+	if (!m->qr) {
+		if (t->n == BOS_DNS_MAX_PENDING) {
+			t->evicted++;
+			report_pending(t, 0, NULL, 0);
+		}
+		t->q[t->n].q = *m;
+		t->q[t->n].ts_ns = ts_ns;
+		t->n++;
+		memset(m, 0, sizeof(*m));
+		return;
+	}
+	for (size_t i = 0; i < t->n; i++) {
+		if (same_question(&t->q[i].q, m)) {
+			report_pending(t, i, m, ts_ns);
+			bos_dns_msg_release(m);
+			return;
+		}
+	}
+	if (t->cb) {
+		struct bos_dns_txn tx = { .resp = m, .resp_ts_ns = ts_ns };
+
+		t->cb(t->ctx, &tx);
+	}
+	bos_dns_msg_release(m);
+}
+
+void bos_dns_tracker_finish(struct bos_dns_tracker *t)
+{
+	while (t->n)
+		report_pending(t, 0, NULL, 0);
+}
+
+uint64_t bos_dns_tracker_evicted(const struct bos_dns_tracker *t)
+{
+	return t->evicted;
+}
+
+void bos_dns_tracker_free(struct bos_dns_tracker *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->n; i++)
+		bos_dns_msg_release(&t->q[i].q);
+	free(t);
+}
+
+/* --- JSON --- */
+
+static void kv_name(struct bos_json *j, const char *key, const char *name, unsigned n)
+{
+	char buf[32];
+
+	if (!name) {
+		snprintf(buf, sizeof(buf), "unknown-%u", n);
+		name = buf;
+	}
+	bos_json_kv_str(j, key, name);
+}
+
+static const char *const anomaly_names[] = {
+	"pointer_loop", "bad_label", "name_too_long", "truncated",
+	"rdata_length", "trailing_bytes", "cap_questions", "cap_records",
+};
+
+void bos_dns_write_json(const struct bos_dns_txn *tx, struct bos_json *j)
+{
+	const struct bos_dns_msg *q = tx->query, *r = tx->resp;
+	const struct bos_dns_msg *any = q ? q : r;
+	const struct bos_dns_msg *flags = r ? r : q;
+	const struct bos_dns_question *qd = NULL;
+	unsigned anom = (q ? q->anomalies : 0) | (r ? r->anomalies : 0);
+
+	if (!any)
+		return;
+	if (q && q->n_qd)
+		qd = &q->qd[0];
+	else if (r && r->n_qd)
+		qd = &r->qd[0];
+	bos_json_kv_uint(j, "trans_id", any->id);
+	if (q && r) {
+		bos_json_key(j, "rtt");
+		bos_json_double(j, (double)(tx->resp_ts_ns - tx->query_ts_ns) / 1e9, 6);
+	}
+	if (qd) {
+		bos_json_kv_str(j, "query", qd->name);
+		bos_json_kv_uint(j, "qclass", qd->qclass);
+		kv_name(j, "qclass_name", bos_dns_class_name(qd->qclass), qd->qclass);
+		bos_json_kv_uint(j, "qtype", qd->qtype);
+		kv_name(j, "qtype_name", bos_dns_type_name(qd->qtype), qd->qtype);
+	}
+	if (r) {
+		bos_json_kv_uint(j, "rcode", r->rcode);
+		kv_name(j, "rcode_name", bos_dns_rcode_name(r->rcode), r->rcode);
+	}
+	bos_json_kv_bool(j, "AA", r && r->aa);
+	bos_json_kv_bool(j, "TC", flags->tc);
+	bos_json_kv_bool(j, "RD", flags->rd);
+	bos_json_kv_bool(j, "RA", r && r->ra);
+	bos_json_kv_uint(j, "Z", flags->z);
+	if (r && r->n_an) {
+		bos_json_key(j, "answers");
+		bos_json_arr_begin(j);
+		for (size_t i = 0; i < r->n_an; i++)
+			bos_json_str(j, r->an[i].rdata);
+		bos_json_arr_end(j);
+		bos_json_key(j, "TTLs");
+		bos_json_arr_begin(j);
+		for (size_t i = 0; i < r->n_an; i++)
+			bos_json_uint(j, r->an[i].ttl);
+		bos_json_arr_end(j);
+	}
+	bos_json_kv_bool(j, "rejected", r && !r->ancount && !r->nscount && !r->arcount);
+	bos_json_kv_uint(j, "opcode", any->opcode);
+	kv_name(j, "opcode_name", opcode_name(any->opcode), any->opcode);
+	if (r)
+		bos_json_kv_uint(j, "ancount", r->ancount);
+	if (anom) {
+		bos_json_key(j, "anomalies");
+		bos_json_arr_begin(j);
+		for (size_t i = 0; i < BOS_ARRAY_SIZE(anomaly_names); i++)
+			if (anom & (1u << i))
+				bos_json_str(j, anomaly_names[i]);
+		bos_json_arr_end(j);
+	}
+}

@@ -1,17 +1,105 @@
 /*
- * bos trace: run a command under the process tracer and write process events.
- * Not implemented yet: issue 5 builds it.
+ * bos trace: run a command under the process tracer and write its process events as JSON
+ * Lines (docs/process-events.md, docs/man/bos-trace.1.md). Exit status: the traced command's
+ * (128 + signal when killed), 1 when tracing could not be set up, 2 on usage errors.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "cli.h"
 
+#include "bos/clock.h"
+#include "bos/trace.h"
+
+static void usage(void)
+{
+	printf("usage: bos trace [--tracer auto|ebpf|ptrace] [--no-io] [-o FILE] [--timeout SEC]"
+	       " -- CMD [ARGS]\n\n"
+	       "Run CMD under the process tracer and write process events (JSON Lines) to FILE\n"
+	       "(default: stdout). Schema: docs/process-events.md.\n\n"
+	       "  --tracer B     backend: auto (default: ebpf if available, else ptrace), ptrace, ebpf\n"
+	       "  --no-io        do not count bytes read/written per file (fewer stops)\n"
+	       "  -o FILE        write events to FILE (created or truncated)\n"
+	       "  --timeout SEC  kill the traced tree after SEC seconds\n");
+}
+
 int cmd_trace(int argc, char **argv)
 {
+	struct bos_trace_opts o = { .backend = BOS_TRACE_AUTO, .events_fd = STDOUT_FILENO };
+	struct bos_trace_result res;
+	struct bos_err err = BOS_ERR_INIT;
+	const char *out = NULL;
+	int i, fd = -1, rc;
+	long timeout = 0;
+
 	if (cli_wants_help(argc, argv)) {
-		printf("usage: bos trace [--tracer auto|ebpf|ptrace] [-o FILE] -- CMD [ARGS]\n\n"
-		       "Run a command under the process tracer.\n(not implemented yet: issue 5)\n");
+		usage();
 		return BOS_EXIT_OK;
 	}
-	return cli_not_implemented("trace", "issue 5");
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--")) {
+			i++;
+			break;
+		} else if (!strcmp(a, "--tracer") && i + 1 < argc) {
+			int b = bos_trace_backend_parse(argv[++i]);
+
+			if (b < 0)
+				return cli_usage("trace", "unknown tracer '%s'", argv[i]);
+			o.backend = (enum bos_trace_backend)b;
+		} else if (!strcmp(a, "-o") && i + 1 < argc) {
+			out = argv[++i];
+		} else if (!strcmp(a, "--no-io")) {
+			o.flags |= BOS_TRACE_NO_IO;
+		} else if (!strcmp(a, "--timeout") && i + 1 < argc) {
+			char *end;
+			long s = strtol(argv[++i], &end, 10);
+
+			if (*end || s <= 0)
+				return cli_usage("trace", "bad --timeout '%s'", argv[i]);
+			timeout = s;
+		} else if (a[0] == '-') {
+			return cli_usage("trace", "unknown option '%s'", a);
+		} else {
+			break;
+		}
+	}
+	if (i >= argc)
+		return cli_usage("trace", "no command given");
+	if (timeout)
+		o.deadline_ns = bos_clock_now_ns() + timeout * 1000000000LL;
+	if (out) {
+		fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (fd < 0) {
+			bos_err_sys(&err, "open %s", out);
+			return cli_fail("trace", &err);
+		}
+		o.events_fd = fd;
+	}
+	rc = bos_trace_run(&o, argv + i, &res, &err);
+	if (fd >= 0)
+		close(fd);
+	if (rc < 0)
+		return cli_fail("trace", &err);
+	if (o.backend == BOS_TRACE_AUTO)
+		fprintf(stderr, "bos: trace: backend %s (%s)\n",
+			bos_trace_backend_name(res.backend), res.backend_reason);
+	if (res.lost || res.write_errors)
+		fprintf(stderr, "bos: trace: %llu events lost, %llu write errors\n",
+			(unsigned long long)res.lost, (unsigned long long)res.write_errors);
+	if (res.exec_errno) {
+		fprintf(stderr, "bos: trace: %s: %s\n", argv[i], strerror(res.exec_errno));
+		return 127;
+	}
+	if (WIFEXITED(res.first_status))
+		return WEXITSTATUS(res.first_status);
+	if (WIFSIGNALED(res.first_status))
+		return 128 + WTERMSIG(res.first_status);
+	return BOS_EXIT_FAIL;
 }

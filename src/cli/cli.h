@@ -29,6 +29,7 @@ int cmd_analyze(int argc, char **argv);
 int cmd_cleanup(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_inet(int argc, char **argv);
 int cmd_net(int argc, char **argv);
 int cmd_observe(int argc, char **argv);
 int cmd_report(int argc, char **argv);

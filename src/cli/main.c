@@ -15,6 +15,7 @@ static const struct bos_cmd cmds[] = {
 	{ "cleanup", cmd_cleanup, BOS_CMD_NEEDS_ROOT, "remove labs left behind by a killed run" },
 	{ "demo", cmd_demo, BOS_CMD_NEEDS_ROOT, "observe the bundled demo sample end to end" },
 	{ "export", cmd_export, 0, "export a case as STIX 2.1 or JSON Lines" },
+	{ "inet", cmd_inet, 0, "check network profiles; run the simulated internet by hand" },
 	{ "net", cmd_net, 0, "captures in, Zeek-style conn/dns/http/tls logs out" },
 	{ "observe", cmd_observe, BOS_CMD_NEEDS_ROOT, "run a sample in the simulated network" },
 	{ "report", cmd_report, 0, "write a case's self-contained HTML report" },

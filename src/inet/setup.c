@@ -113,9 +113,7 @@ void bos_inet_ruleset(const struct bos_profile *p, const struct bos_inet_env *en
 				rule(out, h, "tcp", "reject with tcp reset");
 			if (!l4 || !strcmp(l4, "udp"))
 				rule(out, h, "udp", "reject with icmp type port-unreachable");
-			if (!l4)
-				rule(out, h, NULL, "drop");
-			break;
+			break;	/* anything else (ping) is answered: the host is there */
 		case BOS_PROFILE_SVC_SINKHOLE:
 		case BOS_PROFILE_SVC_HTTP:
 		case BOS_PROFILE_SVC_HTTPS:

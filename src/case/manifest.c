@@ -245,8 +245,8 @@ int bos_manifest_parse(struct bos_manifest *m, const void *data, size_t len, str
 		goto out;
 	}
 	if (jerr != json_tokener_success) {
-		/* parse_end is one past the byte json-c choked on. */
-		size_t at = end ? end - 1 : 0;
+		/* json-c stops on the byte it could not take (parse_end points at it). */
+		size_t at = end < len ? end : (len ? len - 1 : 0);
 
 		line_of(data, at, &line, &col);
 		ret = bos_err_set(err, -BOS_EINPUT, "invalid JSON at line %zu, column %zu (offset "

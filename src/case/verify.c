@@ -284,7 +284,8 @@ int bos_case_verify(const char *case_dir, struct bos_verify_result *res, struct 
 		bos_err_prefix(err, "%s: ", shown);
 		goto out;
 	}
-	qsort(res->problems, res->nproblems, sizeof(*res->problems), problem_cmp);
+	if (res->nproblems > 1)
+		qsort(res->problems, res->nproblems, sizeof(*res->problems), problem_cmp);
 out:
 	close(rootfd);
 	bos_buf_release(&text);

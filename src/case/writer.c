@@ -427,7 +427,8 @@ int bos_case_finish(struct bos_case *c, bool complete, const char *reason, struc
 	ret = case_walk(c->dirfd, collect_file, sync_dir, &col, err);
 	if (ret < 0)
 		goto fail;
-	qsort(col.files, col.n, sizeof(*col.files), file_cmp);
+	if (col.n > 1)
+		qsort(col.files, col.n, sizeof(*col.files), file_cmp);
 	case_manifest_emit(c, complete, reason, col.files, col.n, &man);
 	fd = openat(c->dirfd, BOS_CASE_MANIFEST,
 		    O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);

@@ -1,0 +1,59 @@
+/*
+ * Community ID v1 (https://github.com/corelight/community-id-spec):
+ *
+ *   "1:" + base64( SHA-1( seed u16 | saddr | daddr | proto u8 | 0 u8 | sport u16 | dport u16 ) )
+ *
+ * all in network byte order, with the endpoints ordered so both directions hash alike:
+ * the smaller address first, or on equal addresses the smaller port. ICMP types are mapped
+ * to (type, counterpart) for request/reply pairs; one-way ICMP types keep the observed
+ * order. Protocols other than TCP/UDP/SCTP/ICMP hash without ports. SHA-1 and base64 come
+ * from OpenSSL's libcrypto.
+ */
+#include <openssl/evp.h>
+#include <openssl/sha.h>
+#include <string.h>
+
+#include "bos/flow.h"
+
+void bos_community_id_v1(char out[BOS_COMMUNITY_ID_LEN], uint16_t seed, const uint8_t *saddr,
+			 const uint8_t *daddr, bool v6, uint8_t proto, uint16_t sport,
+			 uint16_t dport)
+{
+	uint8_t buf[2 + 16 + 16 + 2 + 4];
+	uint8_t md[SHA_DIGEST_LENGTH];
+	size_t alen = v6 ? 16 : 4, n = 0;
+	bool ports = proto == 6 || proto == 17 || proto == 132 || proto == 1 || proto == 58;
+	bool one_way = false;
+	int cmp;
+
+	if (proto == 1 || proto == 58)
+		bos_icmp_ports(proto == 58, (uint8_t)sport, (uint8_t)dport, &sport, &dport, &one_way);
+	cmp = memcmp(saddr, daddr, alen);
+	if (!one_way && (cmp > 0 || (cmp == 0 && ports && sport > dport))) {
+		const uint8_t *t = saddr;
+		uint16_t p = sport;
+
+		saddr = daddr;
+		daddr = t;
+		sport = dport;
+		dport = p;
+	}
+	buf[n++] = (uint8_t)(seed >> 8);
+	buf[n++] = (uint8_t)seed;
+	memcpy(buf + n, saddr, alen);
+	n += alen;
+	memcpy(buf + n, daddr, alen);
+	n += alen;
+	buf[n++] = proto;
+	buf[n++] = 0;
+	if (ports) {
+		buf[n++] = (uint8_t)(sport >> 8);
+		buf[n++] = (uint8_t)sport;
+		buf[n++] = (uint8_t)(dport >> 8);
+		buf[n++] = (uint8_t)dport;
+	}
+	SHA1(buf, n, md);
+	out[0] = '1';
+	out[1] = ':';
+	EVP_EncodeBlock((unsigned char *)out + 2, md, SHA_DIGEST_LENGTH);
+}

@@ -176,15 +176,16 @@ static int64_t ts_to_ns(const struct cap_iface *ifc, uint64_t ts)
 int cap_pcapng_open(struct bos_capture *c, struct bos_err *err)
 {
 	uint32_t type = 0, blen = 0;
-	int r = block_head(c, &type, &blen, 0, err);
+	int r;
 
+	c->record = 1;
+	r = block_head(c, &type, &blen, 0, err);
 	if (r == 0)
 		return bos_err_set(err, -BOS_EINPUT, "%s: empty pcapng file", c->name);
 	if (r < 0) {
 		/* A file that is damaged at its very first block is not opened at all. */
 		return r;
 	}
-	c->record = 1;
 	r = on_shb(c, c->buf + c->pos + 8, blen - 12, 0, err);
 	if (r < 0)
 		return r;

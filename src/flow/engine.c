@@ -275,6 +275,12 @@ static void stream_bytes(struct flow *f, int dir, const uint8_t *data, size_t le
 	if (!f->app_decided) {
 		if (!data)
 			return;
+		if (f->c.proto == 6 && !f->saw_syn) {
+			/* Partial connection (capture started mid-stream): like Zeek, no
+			 * application analysis, as a parser cannot know where it is. */
+			f->app_decided = true;
+			return;
+		}
 		app_pick(f, dir == 0, data, len);
 	}
 	if (f->app_dead)
@@ -492,8 +498,10 @@ static void on_packet(struct engine *e, const struct bos_pkt *p, const struct bo
 	if (p->ip_proto != 6)
 		return;
 	dir = is_orig ? 0 : 1;
-	if (p->tcp_flags & BOS_TCP_SYN)
+	if (p->tcp_flags & BOS_TCP_SYN) {
+		f->saw_syn = true;
 		bos_reasm_start(&f->rs[dir], seg.data_seq);
+	}
 	if (seg.deliver && p->payload_len) {
 		/* Bytes past the capture (snaplen) are a gap, not payload. */
 		bos_reasm_data(&f->rs[dir], seg.data_seq, p->payload, p->payload_len,

@@ -36,6 +36,7 @@ struct flow {
 	/* application layer */
 	enum bos_proto_kind app;
 	bool app_decided, app_dead;
+	bool saw_syn;			/* a SYN or SYN-ACK was seen (not a partial conn) */
 	bool svc_dns, svc_http, svc_tls;
 	struct bos_reasm rs[2];		/* [0] originator's bytes, [1] responder's */
 	uint64_t fin_end[2];		/* stream position after a FIN, 0 if none */

@@ -200,6 +200,65 @@ static bool sock_name(pid_t pid, int fd, bool peer, struct saddr *out, int *type
 	return parse_sockaddr((const uint8_t *)&ss, len, out);
 }
 
+static bool is_wildcard(const struct saddr *sa)
+{
+	static const uint8_t zero[16];
+
+	return (sa->family == AF_INET && !memcmp(sa->addr, zero, 4)) ||
+	       (sa->family == AF_INET6 && !memcmp(sa->addr, zero, 16));
+}
+
+/*
+ * An unconnected UDP socket bound to 0.0.0.0 has no local address until the kernel routes
+ * each datagram. The capture sees the routed source, so the Community ID needs it too: ask
+ * the kernel the same way (connect a UDP socket of our own: no packet is sent). Only when
+ * the tracer shares the tracee's network namespace, else the answer would be for the wrong
+ * network; the wildcard address then stays, and the doc says so.
+ */
+static void route_source(pid_t pid, const struct saddr *remote, struct saddr *local)
+{
+	struct sockaddr_storage ss = { 0 };
+	socklen_t len = sizeof(ss);
+	struct stat a, b;
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+	if (stat(path, &a) < 0 || stat("/proc/self/ns/net", &b) < 0 || a.st_ino != b.st_ino ||
+	    a.st_dev != b.st_dev)
+		return;
+	fd = socket(remote->family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	if (remote->family == AF_INET) {
+		struct sockaddr_in *in = (struct sockaddr_in *)&ss;
+
+		in->sin_family = AF_INET;
+		in->sin_port = htons(remote->port ? remote->port : 9);
+		memcpy(&in->sin_addr, remote->addr, 4);
+		len = sizeof(*in);
+	} else {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons(remote->port ? remote->port : 9);
+		memcpy(&in6->sin6_addr, remote->addr, 16);
+		len = sizeof(*in6);
+	}
+	if (connect(fd, (struct sockaddr *)&ss, len) == 0) {
+		struct saddr got;
+		uint16_t port = local->port;
+
+		len = sizeof(ss);
+		if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0 &&
+		    parse_sockaddr((const uint8_t *)&ss, len, &got) && got.family == local->family) {
+			memcpy(local->addr, got.addr, sizeof(local->addr));
+			local->port = port;
+		}
+	}
+	close(fd);
+}
+
 static uint8_t ip_proto(int type)
 {
 	if (type == SOCK_STREAM)
@@ -298,6 +357,8 @@ static void json_tail(struct tracer *t, struct task *tk)
 	bos_json_kv_str(j, "syscall", trace_sc_names[tk->sc]);
 	if (!tk->wide)
 		bos_json_kv_str(j, "abi", "i386");
+	if (tk->socketcall)
+		bos_json_kv_bool(j, "socketcall", true);
 	if (tk->str_trunc)
 		bos_json_kv_bool(j, "truncated", true);
 	if (tk->mem_error)
@@ -408,6 +469,8 @@ static void exec_entry(struct tracer *t, struct task *tk, int dirfd, uint64_t pa
 		       uint64_t argv)
 {
 	read_str(t, tk, path, &tk->exec_path);
+	if (!tk->exec_path.len && dirfd != AT_FDCWD)	/* execveat(fd, "", AT_EMPTY_PATH) */
+		readlink_fd(tk->proc->pid, dirfd, &tk->exec_path);
 	read_argv(t, tk, argv);
 	tk->exec_emitted = false;
 	read_shebang(tk, dirfd);
@@ -530,9 +593,11 @@ void trace_sys_enter(struct tracer *t, struct task *tk, uint32_t arch, uint16_t 
 	tk->str_trunc = false;
 	tk->salen = 0;
 	*want_exit = false;
+	tk->socketcall = false;
 	if (sc == SC_SOCKETCALL) {
 		sc = unpack_socketcall(t, tk);
 		tk->sc = sc;
+		tk->socketcall = true;
 	}
 	if (sc == SC_NONE || sc >= SC__COUNT)
 		return;
@@ -1084,6 +1149,8 @@ static void exit_net(struct tracer *t, struct task *tk, int64_t rv)
 			have_local = sock_name(tk->proc->pid, fd, false, &local, &type);
 		break;
 	}
+	if (have_local && have_remote && is_wildcard(&local))
+		route_source(tk->proc->pid, &remote, &local);
 	if (have_local && have_remote)
 		make_cid(cid, type, &local, &remote);
 
@@ -1096,8 +1163,9 @@ static void exit_net(struct tracer *t, struct task *tk, int64_t rv)
 	if ((have_remote && (remote.family == AF_INET || remote.family == AF_INET6)) ||
 	    (have_local && (local.family == AF_INET || local.family == AF_INET6)))
 		json_proto(j, type);
-	bos_json_kv_bool(j, "Initiated", tk->sc == SC_CONNECT || tk->sc == SC_SENDTO ||
-			 tk->sc == SC_SENDMSG);
+	if (tk->sc != SC_BIND && tk->sc != SC_LISTEN)
+		bos_json_kv_bool(j, "Initiated", tk->sc == SC_CONNECT || tk->sc == SC_SENDTO ||
+				 tk->sc == SC_SENDMSG);
 	if (have_local)
 		json_saddr(j, "Source", &local);
 	if (have_remote)

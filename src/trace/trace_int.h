@@ -117,6 +117,7 @@ struct task {
 	bool announced;		/* its fork/clone event was written */
 	bool mem_error;		/* reading an argument failed (tracee gone, EFAULT) */
 	bool str_trunc;
+	bool socketcall;	/* decoded from i386 socketcall(2) */
 	/* other syscalls: input strings and socket address copied at entry */
 	struct bos_buf s1, s2;
 	uint8_t sa[128];

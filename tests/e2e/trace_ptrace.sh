@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# bos trace --tracer ptrace over the tracee programs of tests/trace/progs: each run's
+# process.jsonl is checked by tests/trace/check.py (schema invariants + the scenario's events
+# in order). Also: native, -static, i386 (-m32, socketcall), a #! script, a failing exec,
+# anti-debugging tells, and the same as an unprivileged user when run as root.
+. "$BOS_SRC/tests/lib/common.sh"
+PROGS=$BOS_BUILD/tests/trace/progs
+CHECK="$PY $BOS_SRC/tests/trace/check.py"
+[ -x "$PROGS/files" ] || fail "tracee programs not built in $PROGS"
+chmod 755 "$TMP"
+
+# run NAME SCENARIO [CHECK-ARGS...] -- CMD...: trace CMD, then check.
+run() {
+	local name=$1 scen=$2 rc=0
+	shift 2
+	local args=()
+	while [ "$1" != "--" ]; do args+=("$1"); shift; done
+	shift
+	"$BOS" trace --tracer ptrace -o "$TMP/$name.jsonl" -- "$@" >"$TMP/$name.out" \
+		2>"$TMP/$name.err" || rc=$?
+	echo "$rc" >"$TMP/$name.rc"
+	$CHECK "$scen" "$TMP/$name.jsonl" "${args[@]}" || fail "$name: check failed"
+}
+
+for v in files files_static; do
+	mkdir -p "$TMP/$v"
+	run "$v" files "$TMP/$v" -- "$PROGS/$v" "$TMP/$v"
+done
+if [ -x "$PROGS/files_i386" ]; then
+	for v in files_i386 files_i386_static; do
+		mkdir -p "$TMP/$v"
+		run "$v" files "$TMP/$v" i386 -- "$PROGS/$v" "$TMP/$v"
+	done
+	run net_i386 net "$TMP/net_i386.out" i386 -- "$PROGS/net_i386"
+else
+	echo "note: no -m32 toolchain, i386 cases not run"
+fi
+mkdir -p "$TMP/procs"
+run procs procs "$TMP/procs" -- "$PROGS/procs" "$TMP/procs"
+run threadexec threadexec -- "$PROGS/threadexec"
+run memfd memfd -- "$PROGS/memfd"
+run net net "$TMP/net.out" -- "$PROGS/net"
+run antidebug antidebug "$TMP/race" "$TMP/antidebug.out" -- "$PROGS/antidebug" "$TMP/race"
+
+printf '#!/bin/sh -e\nexit 7\n' >"$TMP/script.sh"
+chmod 755 "$TMP/script.sh"
+run script script "$TMP/script.sh" -- "$TMP/script.sh"
+[ "$(cat "$TMP/script.rc")" = 7 ] || fail "bos trace did not pass on the exit status 7"
+
+run execfail execfail "$TMP/does-not-exist" -- "$TMP/does-not-exist"
+[ "$(cat "$TMP/execfail.rc")" = 127 ] || fail "failed exec: exit $(cat "$TMP/execfail.rc"), not 127"
+
+# --tracer ebpf must fail loudly (not built), auto must fall back to ptrace and say why.
+expect_exit 1 "$BOS" trace --tracer ebpf -o "$TMP/e.jsonl" -- /bin/true
+grep -q "not built" "$TMP/expect.err" || fail "ebpf: no reason given"
+expect_exit 0 "$BOS" trace -o "$TMP/auto.jsonl" -- /bin/true
+grep -q '"backend":"ptrace","backend_reason":"auto: ebpf unavailable' "$TMP/auto.jsonl" ||
+	fail "auto: summary does not record the fallback reason"
+expect_exit 2 "$BOS" trace --tracer nope -- /bin/true
+
+# As a normal user: ptrace of one's own children needs no privilege.
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+	mkdir -p "$TMP/user"
+	chown nobody "$TMP/user"
+	setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		"$BOS" trace --tracer ptrace -o "$TMP/user/u.jsonl" -- "$PROGS/files" "$TMP/user" \
+		2>"$TMP/user.err" || fail "as nobody: $(cat "$TMP/user.err")"
+	$CHECK files "$TMP/user/u.jsonl" "$TMP/user" || fail "as nobody: check failed"
+	grep -q '"uid":65534' "$TMP/user/u.jsonl" || fail "as nobody: uid not recorded"
+fi
+pass

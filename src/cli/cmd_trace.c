@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -16,16 +17,34 @@
 #include "bos/clock.h"
 #include "bos/trace.h"
 
+/* --uid/--gid: what the lab does in its pre_exec, for tests and quick runs as root. Runs in
+ * the forked child: async-signal-safe calls only. */
+struct drop_ids {
+	uid_t uid;
+	gid_t gid;
+};
+
+static int drop_privs(void *ctx)
+{
+	const struct drop_ids *d = ctx;
+
+	if (setgroups(0, NULL) < 0 || setresgid(d->gid, d->gid, d->gid) < 0 ||
+	    setresuid(d->uid, d->uid, d->uid) < 0)
+		return errno;
+	return 0;
+}
+
 static void usage(void)
 {
 	printf("usage: bos trace [--tracer auto|ebpf|ptrace] [--no-io] [-o FILE] [--timeout SEC]"
-	       " -- CMD [ARGS]\n\n"
+	       "\n                 [--uid UID --gid GID] -- CMD [ARGS]\n\n"
 	       "Run CMD under the process tracer and write process events (JSON Lines) to FILE\n"
 	       "(default: stdout). Schema: docs/process-events.md.\n\n"
 	       "  --tracer B     backend: auto (default: ebpf if available, else ptrace), ptrace, ebpf\n"
 	       "  --no-io        do not count bytes read/written per file (fewer stops)\n"
 	       "  -o FILE        write events to FILE (created or truncated)\n"
-	       "  --timeout SEC  kill the traced tree after SEC seconds\n");
+	       "  --timeout SEC  kill the traced tree after SEC seconds\n"
+	       "  --uid UID, --gid GID  run CMD as this user/group (root only; the tracer stays)\n");
 }
 
 int cmd_trace(int argc, char **argv)
@@ -36,6 +55,7 @@ int cmd_trace(int argc, char **argv)
 	const char *out = NULL;
 	int i, fd = -1, rc;
 	long timeout = 0;
+	struct drop_ids ids = { .uid = getuid(), .gid = getgid() };
 
 	if (cli_wants_help(argc, argv)) {
 		usage();
@@ -55,6 +75,18 @@ int cmd_trace(int argc, char **argv)
 			o.backend = (enum bos_trace_backend)b;
 		} else if (!strcmp(a, "-o") && i + 1 < argc) {
 			out = argv[++i];
+		} else if ((!strcmp(a, "--uid") || !strcmp(a, "--gid")) && i + 1 < argc) {
+			char *end;
+			unsigned long v = strtoul(argv[++i], &end, 10);
+
+			if (*end || !*argv[i] || v > 0xfffffffeul)
+				return cli_usage("trace", "bad %s '%s'", a, argv[i]);
+			if (a[2] == 'u')
+				ids.uid = (uid_t)v;
+			else
+				ids.gid = (gid_t)v;
+			o.pre_exec = drop_privs;
+			o.pre_exec_ctx = &ids;
 		} else if (!strcmp(a, "--no-io")) {
 			o.flags |= BOS_TRACE_NO_IO;
 		} else if (!strcmp(a, "--timeout") && i + 1 < argc) {

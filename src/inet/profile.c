@@ -375,6 +375,9 @@ static int get_name(struct ctx *c, const yaml_node_t *n, const char *key, bool w
 			label = 0;
 			continue;
 		}
+		if (ch == '*')
+			return fail_at(c, n, "%s: '*' only as a whole first label (\"*.example.org\")",
+				       key);
 		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
 		      (ch >= '0' && ch <= '9') || ch == '-' || ch == '_'))
 			return fail_at(c, n, "%s: bad character in \"%.60s\"", key, s);

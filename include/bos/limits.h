@@ -192,5 +192,9 @@
 /* Timeline: entries kept per case (the rest counted as dropped), process.jsonl line bytes. */
 #define BOS_TIMELINE_MAX_ENTRIES 20000
 #define BOS_TIMELINE_MAX_LINE (1u << 20)
+/* analysis.json / sample.stix.json / manifest.json read by report and export; rows of each
+ * network log shown in report.html (the rest counted). */
+#define BOS_REPORT_MAX_JSON (64u << 20)
+#define BOS_REPORT_MAX_ROWS 500
 
 #endif

@@ -99,6 +99,10 @@ int bos_sigma_set_load_dir(struct bos_sigma_set *s, const char *dir, struct bos_
 /* Add one file (same rules as load_dir: a bad rule is recorded in skipped). */
 int bos_sigma_set_load_file(struct bos_sigma_set *s, const char *path, struct bos_err *err);
 
+/* Directory of bos's own rules: $BOS_RULES_DIR, else the source tree's rules/linux if it
+ * is there (a build that was not installed), else the installed share/bos/rules/linux. */
+const char *bos_sigma_default_dir(void);
+
 /*
  * Match ev against every rule; calls fn(rule, arg) for each match in load order.
  * Returns the number of matches.

@@ -111,6 +111,9 @@ struct bos_timeline {
 
 struct bos_tl_opts {
 	const struct bos_sigma_set *rules;	/* borrowed; may be NULL (no ATT&CK tags) */
+	/* Where conn/dns/http/tls.jsonl are (analyze runs the network engine into a temporary
+	 * directory); NULL: the case directory. */
+	const char *net_dir;
 	int64_t window_ns;			/* 0: BOS_TL_DEFAULT_WINDOW_NS */
 	/* C2 candidates (DNS names or addresses). NULL/0: read analysis.json "c2"; if that is
 	 * missing too, every destination outside the private ranges counts. */

@@ -1426,3 +1426,15 @@ size_t bos_sigma_set_match(const struct bos_sigma_set *s, const struct bos_sigma
 	}
 	return hits;
 }
+
+const char *bos_sigma_default_dir(void)
+{
+	const char *env = getenv("BOS_RULES_DIR");
+	struct stat st;
+
+	if (env && *env)
+		return env;
+	if (!stat(BOS_RULES_SRC_DIR, &st) && S_ISDIR(st.st_mode))
+		return BOS_RULES_SRC_DIR;
+	return BOS_RULES_INSTALL_DIR;
+}

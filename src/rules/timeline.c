@@ -1006,8 +1006,8 @@ static void on_tls_line(struct json_object *o, uint64_t line, void *arg)
 
 static void c2_from_value(struct bos_timeline *tl, struct json_object *v)
 {
-	static const char *const keys[] = { "name", "host", "addr", "address", "ip", "domain",
-					    "query", "server_name" };
+	static const char *const keys[] = { "candidate", "name", "host", "addr", "address", "ip",
+					    "domain", "query", "server_name" };
 
 	if (json_object_is_type(v, json_type_string)) {
 		strv_add(&tl->c2, &tl->nc2, json_object_get_string(v), 256, false);
@@ -1020,7 +1020,7 @@ static void c2_from_value(struct bos_timeline *tl, struct json_object *v)
 			strv_add(&tl->c2, &tl->nc2, s, 256, false);
 	}
 	{
-		struct json_object *addrs = jget(v, "addrs");
+		struct json_object *addrs = jget(v, "addresses");
 
 		if (addrs && json_object_is_type(addrs, json_type_array))
 			for (size_t i = 0; i < json_object_array_length(addrs) && i < 64; i++)
@@ -1287,7 +1287,7 @@ int bos_timeline_build(struct bos_timeline *tl, const char *dir, const struct bo
 		struct bos_buf p = BOS_BUF_INIT;
 		FILE *f;
 
-		bos_buf_addf(&p, "%s/%s", dir, net[i].name);
+		bos_buf_addf(&p, "%s/%s", o->net_dir ? o->net_dir : dir, net[i].name);
 		f = fopen(p.data, "rbe");
 		if (f) {
 			tl->have_net = true;
@@ -1314,7 +1314,8 @@ int bos_timeline_build(struct bos_timeline *tl, const char *dir, const struct bo
 		goto out;
 	for (size_t i = 0; i < BOS_ARRAY_SIZE(net); i++) {
 		b.file = net[i].name;
-		ret = each_line(dir, net[i].name, net[i].fn, &b, NULL, &tl->bad_lines, err);
+		ret = each_line(o->net_dir ? o->net_dir : dir, net[i].name, net[i].fn, &b, NULL,
+				&tl->bad_lines, err);
 		if (ret < 0)
 			goto out;
 	}

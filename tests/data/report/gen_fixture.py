@@ -156,22 +156,38 @@ zeek("tls.jsonl", [
      "established": True},
 ])
 
+# analysis.json as src/analyze/render.c writes it (format bos-analysis 1)
 analysis = {
-    "format_version": 1,
-    "level": 8,
-    "level_name": "attacker operations, continuing",
-    "reason": "bursts",
-    "explanation": "Operations followed C2 data in two bursts (T0+12 s and T0+305 s).",
+    "format": "bos-analysis", "format_version": 1, "tool_version": "0.1.0",
+    "input_kind": "case", "case_id": "case-20261118T110640Z-fx01", "sample": "invoice.bin",
+    "level": 8, "level_name": "operations continuing", "reason": "bursts",
+    "decided_by": "c2.bos-demo.example",
+    "first_reached": {"3": ts(T0 + 1 * S), "4": ts(T0 + 10 * S), "5": ts(T0 + 10 * S),
+                      "6": ts(T0 + 10 * S), "7": ts(T0 + 12 * S), "8": ts(T0 + 305 * S)},
     "c2": [
-        {"name": "c2.bos-demo.example", "addr": "203.0.113.10", "level": 8,
-         "reason": "bursts", "evidence": ["dns.jsonl:Dns1", "conn.jsonl:CSess1",
-                                          "conn.jsonl:CSess2"]},
-        {"name": "update.bos-demo.example", "addr": None, "level": 3, "reason": "nxdomain",
-         "evidence": ["dns.jsonl:Dns2"]},
+        {"candidate": "c2.bos-demo.example", "name": "c2.bos-demo.example",
+         "addresses": ["203.0.113.10"], "level": 8, "level_name": "operations continuing",
+         "reason": "bursts", "first_seen": ts(T0 + 1 * S), "operations": 11,
+         "evidence_kinds": ["dns", "flow", "tls"], "evidence_total": 3,
+         "evidence": [
+             {"kind": "flow", "level": 6, "reason": "tls_data", "ts": ts(T0 + 10 * S),
+              "uid": "CSess1", "proto": "tcp", "conn_state": "SF"},
+             {"kind": "dns", "level": 3, "reason": "resolved", "ts": ts(T0 + 1 * S),
+              "uid": "Dns1", "query": "c2.bos-demo.example", "rcode": 0}]},
+        {"candidate": "update.bos-demo.example", "name": "update.bos-demo.example",
+         "addresses": [], "level": 3, "level_name": "C2 name did not resolve",
+         "reason": "nxdomain", "first_seen": ts(T0 + 1 * S), "operations": 0,
+         "evidence_kinds": ["dns"], "evidence_total": 1,
+         "evidence": [{"kind": "dns", "level": 3, "reason": "nxdomain",
+                       "ts": ts(T0 + 1 * S), "uid": "Dns2",
+                       "query": "update.bos-demo.example", "rcode": 3}]},
     ],
-    "first_reached": {"3": ts(T0 + 1 * S), "6": ts(T0 + 10 * S), "7": ts(T0 + 12 * S),
-                      "8": ts(T0 + 305 * S)},
+    "operations": {"caused": 11, "automatic": 2, "bursts": 2, "sessions": 2, "list": [],
+                   "total": 13},
     "caveats": ["sample wrote <b>bold</b> \"quoted\" text to a log name"],
+    "settings": {"window_ms": 30000, "gap_ms": 120000, "scan_min_targets": 16,
+                 "upload_min_bytes": 1024},
+    "inputs": [],
 }
 with open(os.path.join(out, "analysis.json"), "w") as f:
     json.dump(analysis, f, indent=2)

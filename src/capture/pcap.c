@@ -49,11 +49,12 @@ int cap_pcap_open(struct bos_capture *c, struct bos_err *err)
 				   major, minor);
 	c->snaplen = cap_u32(c, c->buf + c->pos + 16);
 	c->linktype = cap_u32(c, c->buf + c->pos + 20);
-	if (c->linktype & 0x03ff0000u)
-		return bos_err_set(err, -BOS_EINPUT,
-				   "%s: link type field 0x%08" PRIx32 " has reserved bits set", c->name,
-				   c->linktype);
-	c->linktype &= 0xffffu;		/* bits 26-31 say FCS length; frames keep their FCS */
+	/* Bits 26-31 give an FCS length (frames keep their FCS); bits 16-25 are reserved:
+	 * a value with them set is kept whole, so frames count as an unsupported link type,
+	 * as libpcap reports it. */
+	c->linktype &= 0x03ffffffu;
+	if (c->snaplen == 0 || c->snaplen > BOS_CAPTURE_MAX_CAPLEN)
+		c->snaplen = BOS_CAPTURE_MAX_CAPLEN;
 	c->pos += PCAP_HDR_LEN;
 	return 0;
 }
@@ -98,7 +99,9 @@ int cap_pcap_next(struct bos_capture *c, struct bos_frame *f, struct bos_err *er
 	*f = (struct bos_frame){
 		.ts_ns = (int64_t)sec * 1000000000 + (int64_t)frac * (c->nsec ? 1 : 1000),
 		.data = c->buf + c->pos + PCAP_REC_LEN,
-		.caplen = caplen,
+		/* As libpcap: a record longer than the file's snaplen is read whole but
+		 * reported cut to the snaplen (it cannot hold more than was captured). */
+		.caplen = caplen > c->snaplen ? c->snaplen : caplen,
 		.wirelen = wirelen,
 		.linktype = c->linktype,
 		.ifindex = 0,

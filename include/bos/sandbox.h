@@ -49,7 +49,6 @@ struct bos_profile;
 /* Interface names inside the namespaces (they are per-namespace, so they never collide). */
 #define BOS_LAB_IF_VICTIM "eth0"		/* in victim */
 #define BOS_LAB_IF_LAN_VICTIM "lan-victim"	/* in corp, the victim's link: traffic.pcap */
-#define BOS_LAB_IF_BRIDGE "br-lan"		/* in corp */
 #define BOS_LAB_IF_UPLINK "uplink"		/* in corp, facing inet: gateway.pcap */
 #define BOS_LAB_IF_INET "corp-link"		/* in inet */
 

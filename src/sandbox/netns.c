@@ -147,20 +147,19 @@ int lab_net_up(struct bos_lab *lab, struct bos_err *err)
 		goto out;
 
 	bos_buf_reset(&b);
+	/* The LAN is the victim's veth itself (no bridge: one workstation needs none, and a
+	 * bridge port added while the peer is up can lose the first ARP exchange). The corp
+	 * router and the decoy file server are two addresses on it. */
 	bos_buf_addf(&b, "link set lo up\n"
-			 "link add %s type bridge\n"
-			 "link set %s master %s\n"
-			 "link set %s up\n"
-			 "link set %s up\n"
 			 "addr add %s/24 dev %s\n"
 			 "addr add %s/24 dev %s\n"
+			 "link set %s up\n"
 			 "addr add %s/30 dev %s\n"
 			 "link set %s up\n"
 			 "route add default via %s\n",
-		     BOS_LAB_IF_BRIDGE, BOS_LAB_IF_LAN_VICTIM, BOS_LAB_IF_BRIDGE,
-		     BOS_LAB_IF_LAN_VICTIM, BOS_LAB_IF_BRIDGE, BOS_LAB_CORP_IP, BOS_LAB_IF_BRIDGE,
-		     BOS_LAB_FILESRV_IP, BOS_LAB_IF_BRIDGE, BOS_LAB_GW_CORP_IP, BOS_LAB_IF_UPLINK,
-		     BOS_LAB_IF_UPLINK, BOS_LAB_GW_INET_IP);
+		     BOS_LAB_CORP_IP, BOS_LAB_IF_LAN_VICTIM, BOS_LAB_FILESRV_IP,
+		     BOS_LAB_IF_LAN_VICTIM, BOS_LAB_IF_LAN_VICTIM, BOS_LAB_GW_CORP_IP,
+		     BOS_LAB_IF_UPLINK, BOS_LAB_IF_UPLINK, BOS_LAB_GW_INET_IP);
 	ret = ip_batch(lab, ns[BOS_LAB_NS_CORP], "corp", &b, err);
 	if (ret)
 		goto out;

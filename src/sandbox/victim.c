@@ -85,6 +85,7 @@ struct vplan {
 struct vmsg {
 	int stage;		/* 0 = sample exec'd; else the failing step (vop index + 1, or < 0) */
 	int err;		/* errno */
+	int has_pid;		/* SCM_CREDENTIALS carry the sample's pid (else the sender's) */
 };
 
 enum {
@@ -117,7 +118,7 @@ static void add_op(struct vplan *vp, enum vop_kind k, const char *src, const cha
 
 static void report(int sock, int stage, int e, pid_t pid)
 {
-	struct vmsg m = { .stage = stage, .err = e };
+	struct vmsg m = { .stage = stage, .err = e, .has_pid = pid > 0 };
 	struct iovec iov = { .iov_base = &m, .iov_len = sizeof(m) };
 	union {
 		char buf[CMSG_SPACE(sizeof(struct ucred))];
@@ -705,7 +706,7 @@ int bos_lab_victim_start(struct bos_lab *lab, const struct bos_victim_plan *vpl,
 				struct ucred cred;
 
 				memcpy(&cred, CMSG_DATA(c), sizeof(cred));
-				if (m.stage == STAGE_OK || m.stage == STAGE_EXEC)
+				if (m.has_pid)
 					lab->sample_pid = cred.pid;
 			}
 		}

@@ -303,6 +303,7 @@ out:
 	free(a.tls);
 	free(a.proxy);
 	free(a.proxy_url);
+	free(a.proxy_client);
 	free(a.pevs);
 	ana_arena_free(&a);
 	return ret;

@@ -331,12 +331,13 @@ static bool is_ip(const char *s)
 
 int ana_build_candidates(struct ana *a, struct bos_err *err)
 {
-	struct smap names = { 0 }, addrs = { 0 }, uids = { 0 }, resolved = { 0 };
+	struct smap names = { 0 }, addrs = { 0 }, uids = { 0 }, resolved = { 0 }, queried = { 0 };
 	bool any_external = false;
 	int ret = 0;
 
 	if (smap_init(&names, BOS_ANALYZE_MAX_CANDS) || smap_init(&addrs, 4 * BOS_ANALYZE_MAX_CANDS) ||
-	    smap_init(&uids, a->n_flows + 1) || smap_init(&resolved, BOS_ANALYZE_MAX_CANDS)) {
+	    smap_init(&uids, a->n_flows + 1) || smap_init(&resolved, BOS_ANALYZE_MAX_CANDS) ||
+	    smap_init(&queried, BOS_ANALYZE_MAX_CANDS)) {
 		ret = bos_err_set(err, -12, "analyze: out of memory");
 		goto out;
 	}
@@ -370,6 +371,8 @@ int ana_build_candidates(struct ana *a, struct bos_err *err)
 		d->query = lower_name(a, d->query);
 		if (d->query && d->rcode == 0 && d->n_answers)
 			smap_put(&resolved, d->query, 1);
+		if (d->query)
+			smap_put(&queried, d->query, 1);
 	}
 	for (size_t i = 0; i < a->n_dns; i++) {
 		struct bos_cls_dns *d = &a->dns[i];
@@ -386,7 +389,10 @@ int ana_build_candidates(struct ana *a, struct bos_err *err)
 				break;
 			memcpy(head, d->query, n);
 			head[n] = 0;
-			noise = smap_get(&resolved, head) >= 0;	/* "c2.example.corp.lan" */
+			/* A search-suffix retry ("c2.example.corp.lan") of a name that was asked
+			 * for itself: noise if the name resolved, or if this retry failed too. */
+			noise = smap_get(&resolved, head) >= 0 ||
+				(d->rcode != 0 && smap_get(&queried, head) >= 0);
 		}
 		if (noise)
 			continue;
@@ -420,7 +426,7 @@ int ana_build_candidates(struct ana *a, struct bos_err *err)
 	for (size_t i = 0; i < a->n_proxy; i++) {
 		const char *h = lower_name(a, a->proxy[i].host);
 
-		if (!h || !*h)
+		if (!h || !*h || !from_victim(a, a->proxy_client[i]))
 			continue;
 		a->proxy[i].host = h;
 		a->proxy[i].cand = is_ip(h) ? cand_for_addr(a, &names, &addrs, h) :
@@ -482,5 +488,6 @@ out:
 	smap_free(&addrs);
 	smap_free(&uids);
 	smap_free(&resolved);
+	smap_free(&queried);
 	return ret;
 }

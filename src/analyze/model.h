@@ -64,6 +64,7 @@ struct ana {
 	struct bos_cls_proxy *proxy;
 	size_t n_proxy, a_proxy;
 	const char **proxy_url;
+	const char **proxy_client;	/* client address per proxy line */
 	struct bos_cls_pev *pevs;
 	size_t n_pevs, a_pevs;
 	bool have_process;

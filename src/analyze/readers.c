@@ -626,6 +626,13 @@ static void proxy_line(struct ana *a, struct ana_input *in, uint64_t lineno, con
 	}
 	if (lineno > UINT32_MAX)
 		return;
+	/* Squid's own bookkeeping lines ("error:transaction-end-before-headers", method "-")
+	 * are no request of anybody's. */
+	if ((r.method.len == 1 && r.method.p[0] == '-') ||
+	    (r.url.len >= 6 && !memcmp(r.url.p, "error:", 6))) {
+		in->used++;
+		return;
+	}
 	p.ts_ns = r.ts_ns;
 	p.dur_ns = r.elapsed_ms * 1000000LL;
 	p.line = (uint32_t)lineno;
@@ -646,6 +653,12 @@ static void proxy_line(struct ana *a, struct ana_input *in, uint64_t lineno, con
 		in->capped++;
 		return;
 	}
+	a->proxy_client = realloc(a->proxy_client, a->a_proxy * sizeof(char *));
+	if (!a->proxy_client) {
+		in->capped++;
+		return;
+	}
+	a->proxy_client[a->n_proxy] = ana_strndup(a, r.client.p, r.client.len);
 	a->proxy_url[a->n_proxy] = ana_strndup(a, r.url.p, r.url.len);
 	a->proxy[a->n_proxy++] = p;
 	in->used++;
@@ -712,6 +725,13 @@ static const char *argv_joined(struct ana *a, struct json_object *o)
 static bool kind_of(const char *type, enum bos_cls_pev_kind *k)
 {
 	static const struct { const char *name; enum bos_cls_pev_kind kind; } map[] = {
+		/* bos's tracer (docs/process-events.md) */
+		{ "process.exec", BOS_CLS_PEV_EXEC }, { "process.exit", BOS_CLS_PEV_EXIT },
+		{ "file.open", BOS_CLS_PEV_FILE }, { "file.delete", BOS_CLS_PEV_FILE },
+		{ "file.rename", BOS_CLS_PEV_FILE }, { "file.truncate", BOS_CLS_PEV_FILE },
+		{ "file.mkdir", BOS_CLS_PEV_FILE }, { "file.chmod", BOS_CLS_PEV_FILE },
+		{ "net.connect", BOS_CLS_PEV_CONNECT }, { "net.sendto", BOS_CLS_PEV_CONNECT },
+		/* Sysmon-style names (imports) */
 		{ "ProcessCreate", BOS_CLS_PEV_EXEC }, { "process_create", BOS_CLS_PEV_EXEC },
 		{ "exec", BOS_CLS_PEV_EXEC }, { "ExecFailed", BOS_CLS_PEV_EXEC },
 		{ "exec_failed", BOS_CLS_PEV_EXEC },
@@ -770,6 +790,8 @@ static void process_line(struct ana *a, struct ana_input *in, uint64_t lineno, c
 		goto out;
 	}
 	a->have_process = true;
+	if (!strcmp(type, "trace.summary"))
+		a->tracer_lost += fu64(o, "lost");
 	if (!kind_of(type, &pe.kind)) {
 		in->used++;	/* a kind the classifier does not need */
 		goto out;
@@ -801,7 +823,9 @@ static void process_line(struct ana *a, struct ana_input *in, uint64_t lineno, c
 			pe.port = fport(o, "dst_port");
 		if (!pe.port)
 			pe.port = fport(o, "port");
-		pe.community_id = fstr(a, o, "community_id");
+		pe.community_id = fstr(a, o, "CommunityId");
+		if (!pe.community_id)
+			pe.community_id = fstr(a, o, "community_id");
 		break;
 	case BOS_CLS_PEV_EXIT:
 	default:
@@ -855,8 +879,9 @@ static void events_line(struct ana *a, struct ana_input *in, uint64_t lineno, co
 	if (type && (strstr(type, "exec_fail") || strstr(type, "exec_error") ||
 		     strstr(type, "sample_exec_failed")))
 		a->exec_failed = true;
-	if (type && strstr(type, "capture_drop"))
-		a->capture_drops += fu64(o, "dropped") + fu64(o, "count");
+	if (type && !strcmp(type, "capture_stats") && fstr(a, o, "capture") &&
+	    !strcmp(fstr(a, o, "capture"), "traffic"))
+		a->capture_drops += fu64(o, "kernel_dropped") + fu64(o, "interface_dropped");
 	if (type && (strstr(type, "tracer_lost") || strstr(type, "trace_lost")))
 		a->tracer_lost += fu64(o, "lost") + fu64(o, "count");
 	json_object_put(o);

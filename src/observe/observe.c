@@ -443,12 +443,19 @@ int bos_observe_run(const struct bos_observe_opts *o, struct bos_observe_result 
 
 		res->exit_code = code;
 		ev_begin(&ob, "sample_exit");
-		bos_json_kv_int(&ob.j, "code", code);
-		if (code > 128)
-			bos_json_kv_int(&ob.j, "signal", code - 128);
+		if (WIFEXITED(st)) {
+			/* the init's status is the sample's: exit code, or 128 + signal */
+			bos_json_kv_int(&ob.j, "code", code);
+			if (code > 128)
+				bos_json_kv_int(&ob.j, "signal", code - 128);
+		} else {
+			/* the lab killed the tree before the sample's first process ended */
+			bos_json_kv_bool(&ob.j, "killed_by_lab", true);
+		}
 		bos_json_kv_str(&ob.j, "end", end);
 		ev_end(&ob);
-		bos_case_outcome_int(ob.c, "exit_code", code, NULL);
+		if (WIFEXITED(st))
+			bos_case_outcome_int(ob.c, "exit_code", code, NULL);
 	}
 	bos_case_outcome_str(ob.c, "end", end, NULL);
 	ret = 0;

@@ -3,7 +3,7 @@
 # through the corporate proxy and directly, hits a dropped and a refused address, the
 # intranet decoy, and touches files. The captures must show exactly those answers.
 . "$BOS_SRC/tests/lib/common.sh"
-. "$BOS_SRC/tests/priv/lab_common.sh"
+. "$BOS_SRC/tests/data/samples/lab_common.sh"
 need_lab_tools
 
 C=$TMP/case

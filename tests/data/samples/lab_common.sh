@@ -1,4 +1,5 @@
-# Sourced by tests/priv/observe_*.sh and contain_*.sh (after tests/lib/common.sh).
+# Sourced by tests/priv/observe_*.sh and contain_*.sh after tests/lib/common.sh (kept here, not
+# in tests/priv/, because every tests/priv/*.sh is registered as a test).
 # Helpers for checking lab runs: tshark counts and leftovers of a run.
 SAMPLES="$BOS_SRC/tests/data/samples"
 

@@ -96,8 +96,49 @@ static void progress(struct obs *ob, const char *phase, const char *msg, const s
 
 struct trace_ctx {
 	enum bos_trace_backend backend;
-	int events_fd;
+	int events_fd;		/* process.jsonl */
+	int env_fd;		/* events.jsonl: the tracer's summary and losses */
 };
+
+/* In the victim's init, after the traced tree is gone: the tracer's own account (backend,
+ * why, sensor loss) into events.jsonl, one write(2) per line like every writer there. */
+static void trace_summary_event(const struct trace_ctx *t, const struct bos_trace_result *r,
+				const struct bos_err *err, int ret)
+{
+	struct bos_buf b = BOS_BUF_INIT;
+	struct bos_json j;
+
+	for (int k = 0; k < 2; k++) {
+		if (k == 1 && !r->lost)
+			break;
+		bos_buf_reset(&b);
+		bos_json_init(&j, &b, 0);
+		bos_json_obj_begin(&j);
+		bos_json_kv_time_ns(&j, "ts", bos_clock_now_ns());
+		if (k == 0) {
+			bos_json_kv_str(&j, "kind", ret < 0 ? "tracer_error" : "tracer_summary");
+			if (ret < 0)
+				bos_json_kv_str(&j, "message", err->msg);
+			bos_json_kv_str(&j, "backend", bos_trace_backend_name(r->backend));
+			bos_json_kv_str(&j, "reason", r->backend_reason);
+			bos_json_kv_uint(&j, "events", r->events);
+			bos_json_kv_uint(&j, "processes", r->processes);
+			bos_json_kv_uint(&j, "syscalls", r->syscalls);
+			bos_json_kv_uint(&j, "lost", r->lost);
+			bos_json_kv_uint(&j, "truncated", r->truncated);
+			bos_json_kv_uint(&j, "read_errors", r->read_errors);
+			bos_json_kv_uint(&j, "write_errors", r->write_errors);
+		} else {
+			bos_json_kv_str(&j, "kind", "tracer_lost");
+			bos_json_kv_uint(&j, "lost", r->lost);
+		}
+		bos_json_obj_end(&j);
+		bos_buf_addch(&b, '\n');
+		if (t->env_fd >= 0 && write(t->env_fd, b.data, b.len) < 0)
+			break;
+	}
+	bos_buf_release(&b);
+}
 
 static int trace_runner(void *ctx, char *const argv[], char *const envp[], int (*pre_exec)(void *),
 			void *pre_ctx, int *status, int *exec_errno)
@@ -113,7 +154,10 @@ static int trace_runner(void *ctx, char *const argv[], char *const envp[], int (
 	struct bos_trace_result res;
 	struct bos_err err = BOS_ERR_INIT;
 
-	if (bos_trace_run(&o, argv, &res, &err) < 0)
+	int ret = bos_trace_run(&o, argv, &res, &err);
+
+	trace_summary_event(t, &res, &err, ret);
+	if (ret < 0)
 		return -1;
 	*status = res.first_status;
 	*exec_errno = res.exec_errno;
@@ -363,6 +407,7 @@ int bos_observe_run(const struct bos_observe_opts *o, struct bos_observe_result 
 		tctx.backend = o->tracer == BOS_OBSERVE_TRACER_PTRACE ? BOS_TRACE_PTRACE :
 			       o->tracer == BOS_OBSERVE_TRACER_EBPF ? BOS_TRACE_EBPF : BOS_TRACE_AUTO;
 		tctx.events_fd = ob.process_fd;
+		tctx.env_fd = ob.events_fd;
 		vp.runner = trace_runner;
 		vp.runner_ctx = &tctx;
 	}

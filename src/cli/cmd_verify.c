@@ -34,7 +34,7 @@ int cmd_verify(int argc, char **argv)
 	};
 	struct bos_verify_result res;
 	struct bos_err err = BOS_ERR_INIT;
-	char shown[512], dir[512];
+	char shown[512], dir[512], detail[512];
 	bool quiet = false;
 	int opt, rc;
 
@@ -66,7 +66,9 @@ int cmd_verify(int argc, char **argv)
 			const struct bos_verify_problem *p = &res.problems[i];
 
 			bos_escape_str(shown, sizeof(shown), p->path);
-			printf("%s: %s: %s\n", bos_verify_kind_str(p->kind), shown, p->detail);
+			/* details quote manifest paths too: escape them as well */
+			bos_escape_str(detail, sizeof(detail), p->detail);
+			printf("%s: %s: %s\n", bos_verify_kind_str(p->kind), shown, detail);
 		}
 		if (res.truncated)
 			printf("(more problems not listed)\n");

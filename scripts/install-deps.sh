@@ -14,7 +14,8 @@ libs=(libpcap-dev libssl-dev libmagic-dev libjson-c-dev libsqlite3-dev libyaml-d
       libbpf-dev bpftool libelf-dev zlib1g-dev libcap-dev)
 runtime=(iproute2 nftables dnsmasq-base squid openssl procps util-linux file ca-certificates)
 tests=(python3 python3-jsonschema tshark strace coreutils
-       curl bind9-dnsutils tcpdump)  # inet priv tests: real HTTP(S)/DNS clients, SYN-only capture
+       curl bind9-dnsutils tcpdump  # inet priv tests: real HTTP(S)/DNS clients, SYN-only capture
+       chromium)  # report e2e test: report.html rendered in a real headless browser
 
 want=("${build[@]}" "${libs[@]}" "${runtime[@]}" "${tests[@]}")
 missing=()

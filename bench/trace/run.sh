@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Tracer overhead, side by side in one run: the workload (workload.c) natively, under each bos
 # backend, and under strace with a seccomp filter on the same syscall set. Prints wall times
-# (best of R runs) and slowdown ratios against native.
+# and CPU times (best of R runs) and slowdown ratios against native.
 #   usage: bench/trace/run.sh [BOS] [ITERATIONS] [RUNS]
 #   BOS defaults to build/trace/bos, then build/dev/bos; ITERATIONS 50000; RUNS 3.
 # Targets (issue 5): eBPF <= 1.10x native; ptrace faster than strace on the same events.
@@ -28,20 +28,34 @@ set_list+=,rmdir,rename,renameat,renameat2,mkdir,mkdirat,chmod,fchmod,fchmodat,c
 set_list+=,lchown,fchownat,truncate,ftruncate,dup,dup2,dup3,read,write,pread64,pwrite64,readv
 set_list+=,writev,socket,connect,bind,listen,accept,accept4,sendto,recvfrom,sendmsg
 
-now() { date +%s.%N; }
+# timed CMD...: prints "wall cpu" (seconds; cpu = user+sys of CMD and all its descendants,
+# tracer included), so a loaded machine can still be compared on CPU cost.
+timed() {
+	/usr/bin/python3 - "$@" <<'PY'
+import resource, subprocess, sys, time
+t0 = time.monotonic()
+r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+wall = time.monotonic() - t0
+ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+if r.returncode:
+    sys.stderr.write(r.stderr.decode(errors="replace")[:300])
+    sys.exit(1)
+print("%.3f %.3f" % (wall, ru.ru_utime + ru.ru_stime))
+PY
+}
 best=()
-# measure NAME CMD...: best wall time of $runs runs.
+# measure NAME CMD...: best wall (and best cpu) of $runs runs.
 measure() {
-	local name=$1 b="" t0 t1 d
+	local name=$1 bw="" bc="" w c
 	shift
 	for _ in $(seq "$runs"); do
-		t0=$(now)
-		"$@" >/dev/null 2>"$tmp/err" || { echo "$name: failed: $(head -c 300 "$tmp/err")"; return 1; }
-		t1=$(now)
-		d=$(echo "$t1 - $t0" | bc -l)
-		if [ -z "$b" ] || [ "$(echo "$d < $b" | bc -l)" = 1 ]; then b=$d; fi
+		read -r w c < <(timed "$@" 2>"$tmp/err") ||
+			{ echo "$name: failed: $(head -c 300 "$tmp/err")"; return 1; }
+		[ -n "$w" ] || { echo "$name: failed: $(head -c 300 "$tmp/err")"; return 1; }
+		if [ -z "$bw" ] || [ "$(echo "$w < $bw" | bc -l)" = 1 ]; then bw=$w; fi
+		if [ -z "$bc" ] || [ "$(echo "$c < $bc" | bc -l)" = 1 ]; then bc=$c; fi
 	done
-	best+=("$name=$b")
+	best+=("$name=$bw $bc")
 }
 
 calls=$("$tmp/workload" "$tmp" "$iters")
@@ -63,10 +77,12 @@ if command -v strace >/dev/null; then
 		-o /dev/null "$tmp/workload" "$tmp" "$iters"
 fi
 
-native=${best[0]#*=}
-printf '%-32s %10s %9s\n' "run" "wall s" "x native"
+read -r nw nc <<<"${best[0]#*=}"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
+printf '%-32s %9s %9s %9s %9s\n' "run" "wall s" "x native" "cpu s" "x native"
 for kv in "${best[@]}"; do
 	name=${kv%=*}
-	t=${kv#*=}
-	printf '%-32s %10.3f %9.2f\n' "$name" "$t" "$(echo "$t / $native" | bc -l)"
+	read -r w c <<<"${kv#*=}"
+	printf '%-32s %9.3f %9.2f %9.3f %9.2f\n' "$name" "$w" "$(echo "$w / $nw" | bc -l)" \
+		"$c" "$(echo "$c / $nc" | bc -l)"
 done

@@ -93,8 +93,10 @@ int bos_trace_backend_parse(const char *name);
  * (zeroed first). Returns 0 when the tree ran and was traced (whatever its exit status), or a
  * negative code with err filled when tracing could not be set up (fork, ptrace, seccomp,
  * backend unavailable when explicitly asked for).
- * Changes the calling thread's signal mask for the duration (SIGCHLD blocked) and reaps
- * every child it sees: do not call it with other children of the caller running.
+ * For the duration it installs an empty handler for SIGRTMAX-3 and a per-thread timer that
+ * sends it every 100 ms (to wake the waiting tracer), restoring both before returning; it
+ * reaps every child it sees: do not call it with other children of the caller running, and
+ * not with SIGCHLD set to SIG_IGN. The tracer is the calling thread: call it from one thread.
  */
 int bos_trace_run(const struct bos_trace_opts *opts, char *const argv[],
 		  struct bos_trace_result *res, struct bos_err *err);

@@ -16,11 +16,14 @@
  *   PTRACE_EVENT_STOP                     first stop of an auto-attached task, or group-stop
  *                                         (left stopped with PTRACE_LISTEN)
  *   other stop                            signal delivery: re-injected unchanged
- * Main loop: while (dispatch(t, next_event(t, &ev)));  Waiting blocks SIGCHLD and sleeps in
- * sigtimedwait so that *opts->stop and the deadline are looked at every WAKE_MS.
+ * Main loop: while (dispatch(t, next_event(t, &ev)));  Waiting is a blocking waitpid that a
+ * per-thread POSIX timer interrupts every WAKE_MS with TRACE_WAKE_SIG (a real-time signal
+ * with an empty handler, installed for the run and restored after), as strace blocks in
+ * wait4: one syscall per stop, events flushed at most WAKE_MS late.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +40,10 @@
 #include "bos/limits.h"
 
 #define WAKE_MS 100
+#define TRACE_WAKE_SIG (SIGRTMAX - 3)
+#ifndef sigev_notify_thread_id	/* glibc < 2.35 names the field only by its union member */
+#define sigev_notify_thread_id _sigev_un._tid
+#endif
 #define KILL_GRACE_NS (5LL * 1000000000LL)
 
 #define SEIZE_OPTS                                                                       \
@@ -181,48 +188,51 @@ static void start_kill(struct tracer *t, enum bos_trace_end why)
 			kill(t->tasks[i]->tid, SIGKILL);
 }
 
+static void check_end(struct tracer *t)
+{
+	if (t->opts->stop && *t->opts->stop)
+		start_kill(t, BOS_TRACE_END_STOPPED);
+	if (t->opts->deadline_ns && t->now_ns >= t->opts->deadline_ns)
+		start_kill(t, BOS_TRACE_END_DEADLINE);
+}
+
+/*
+ * Blocks in waitpid. The wake timer (TRACE_WAKE_SIG every WAKE_MS) interrupts it so that an
+ * idle tree still gets its events flushed and *stop / the deadline looked at; while events
+ * flow, those are checked on each one (a load and a compare).
+ */
 static struct event next_event(struct tracer *t, struct event *ev)
 {
-	sigset_t chld;
 	int64_t kill_at = 0;
 
-	sigemptyset(&chld);
-	sigaddset(&chld, SIGCHLD);
 	*ev = (struct event){ .kind = EV_NONE };
 	for (;;) {
 		int status = 0;
-		pid_t pid = waitpid(-1, &status, __WALL | WNOHANG);
-		struct timespec ts = { .tv_sec = 0, .tv_nsec = WAKE_MS * 1000000L };
+		pid_t pid = waitpid(-1, &status, __WALL);
 
+		t->now_ns = bos_clock_now_ns();
 		if (pid > 0) {
 			ev->tid = pid;
 			ev->status = status;
 			ev->kind = (WIFEXITED(status) || WIFSIGNALED(status)) ? EV_GONE : EV_STOP;
-			t->now_ns = bos_clock_now_ns();
+			check_end(t);
 			return *ev;
 		}
-		if (pid < 0 && errno == ECHILD) {
+		if (errno != EINTR) {	/* ECHILD: nobody left */
 			ev->kind = EV_DONE;
 			return *ev;
 		}
-		if (pid < 0 && errno != EINTR) {
-			ev->kind = EV_DONE;
-			return *ev;
-		}
-		trace_flush(t);
-		if (t->opts->stop && *t->opts->stop)
-			start_kill(t, BOS_TRACE_END_STOPPED);
-		if (t->opts->deadline_ns && bos_clock_now_ns() >= t->opts->deadline_ns)
-			start_kill(t, BOS_TRACE_END_DEADLINE);
+		if (t->out.len)
+			trace_flush(t);
+		check_end(t);
 		if (t->killing) {
-			if (!kill_at)
-				kill_at = bos_clock_now_ns();
-			else if (bos_clock_now_ns() - kill_at > KILL_GRACE_NS) {
+			if (!kill_at) {
+				kill_at = t->now_ns;
+			} else if (t->now_ns - kill_at > KILL_GRACE_NS) {
 				ev->kind = EV_DONE;	/* EXITKILL finishes them */
 				return *ev;
 			}
 		}
-		sigtimedwait(&chld, NULL, &ts);
 	}
 }
 
@@ -402,6 +412,65 @@ static bool dispatch(struct tracer *t, struct event ev)
 
 /* ---------------------------------------------------------------- setup */
 
+/* ---------------------------------------------------------------- wake timer */
+
+struct wake {
+	bool armed;
+	timer_t timer;
+	struct sigaction old_sa;
+	sigset_t old_mask;
+};
+
+static void wake_handler(int sig)
+{
+	(void)sig;	/* only there to interrupt waitpid (no SA_RESTART) */
+}
+
+static void wake_start(struct wake *w)
+{
+	struct sigaction sa = { .sa_handler = wake_handler };
+	struct sigevent sev = { .sigev_notify = SIGEV_THREAD_ID, .sigev_signo = TRACE_WAKE_SIG };
+	struct itimerspec its = { .it_interval = { 0, WAKE_MS * 1000000L },
+				  .it_value = { 0, WAKE_MS * 1000000L } };
+	sigset_t set;
+
+	sigemptyset(&sa.sa_mask);
+	sigemptyset(&set);
+	sigaddset(&set, TRACE_WAKE_SIG);
+	sev.sigev_notify_thread_id = gettid();
+	if (sigaction(TRACE_WAKE_SIG, &sa, &w->old_sa) < 0)
+		return;
+	pthread_sigmask(SIG_UNBLOCK, &set, &w->old_mask);
+	if (timer_create(CLOCK_MONOTONIC, &sev, &w->timer) < 0) {
+		/* No timer: waitpid then only returns on events; stop/deadline are still
+		 * checked on each one. */
+		pthread_sigmask(SIG_SETMASK, &w->old_mask, NULL);
+		sigaction(TRACE_WAKE_SIG, &w->old_sa, NULL);
+		return;
+	}
+	timer_settime(w->timer, 0, &its, NULL);
+	w->armed = true;
+}
+
+static void wake_stop(struct wake *w)
+{
+	struct timespec zero = { 0, 0 };
+	sigset_t set;
+
+	if (!w->armed)
+		return;
+	timer_delete(w->timer);
+	/* Consume a signal still pending before the caller's disposition comes back. */
+	sigemptyset(&set);
+	sigaddset(&set, TRACE_WAKE_SIG);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	while (sigtimedwait(&set, NULL, &zero) == TRACE_WAKE_SIG)
+		;
+	sigaction(TRACE_WAKE_SIG, &w->old_sa, NULL);
+	pthread_sigmask(SIG_SETMASK, &w->old_mask, NULL);
+	w->armed = false;
+}
+
 /* execvp's PATH search done in the parent, so the child execs exactly once. */
 static char *resolve_path(const char *name)
 {
@@ -430,13 +499,12 @@ static char *resolve_path(const char *name)
 }
 
 BOS_NORETURN static void child(const struct bos_trace_opts *o, const char *path,
-			       char *const argv[], int sync_r, int err_w, const sigset_t *mask)
+			       char *const argv[], int sync_r, int err_w)
 {
 	extern char **environ;
 	char c;
 	int e;
 
-	sigprocmask(SIG_SETMASK, mask, NULL);
 	/* Wait until the parent has PTRACE_SEIZEd us (EOF: the parent died). */
 	if (read(sync_r, &c, 1) != 1)
 		_exit(127);
@@ -461,7 +529,7 @@ static int run_ptrace(const struct bos_trace_opts *o, char *const argv[],
 {
 	struct tracer t = { .opts = o, .res = res };
 	int sync[2] = { -1, -1 }, errp[2] = { -1, -1 }, ret = 0, e = 0;
-	sigset_t chld, old;
+	struct wake wk = { .armed = false };
 	char *path = NULL;
 	struct task *tk;
 	struct event ev;
@@ -481,19 +549,15 @@ static int run_ptrace(const struct bos_trace_opts *o, char *const argv[],
 		ret = bos_err_sys(err, "trace: pipe");
 		goto out;
 	}
-	sigemptyset(&chld);
-	sigaddset(&chld, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &chld, &old);
 	pid = fork();
 	if (pid < 0) {
 		ret = bos_err_sys(err, "trace: fork");
-		sigprocmask(SIG_SETMASK, &old, NULL);
 		goto out;
 	}
 	if (pid == 0) {
 		close(sync[1]);
 		close(errp[0]);
-		child(o, path, argv, sync[0], errp[1], &old);
+		child(o, path, argv, sync[0], errp[1]);
 	}
 	close(sync[0]);
 	sync[0] = -1;
@@ -505,7 +569,6 @@ static int run_ptrace(const struct bos_trace_opts *o, char *const argv[],
 		ret = bos_err_sys(err, "trace: ptrace(PTRACE_SEIZE, %d)", (int)pid);
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, __WALL);
-		sigprocmask(SIG_SETMASK, &old, NULL);
 		goto out;
 	}
 	tk = trace_task_add(&t, pid, NULL);
@@ -513,7 +576,6 @@ static int run_ptrace(const struct bos_trace_opts *o, char *const argv[],
 		ret = bos_err_set(err, -ENOMEM, "trace: out of memory");
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, __WALL);
-		sigprocmask(SIG_SETMASK, &old, NULL);
 		goto out;
 	}
 	tk->attached = true;
@@ -527,10 +589,11 @@ static int run_ptrace(const struct bos_trace_opts *o, char *const argv[],
 	close(sync[1]);
 	sync[1] = -1;
 
+	wake_start(&wk);
 	while (dispatch(&t, next_event(&t, &ev)))
 		;
+	wake_stop(&wk);
 
-	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (read(errp[0], &e, sizeof(e)) == (ssize_t)sizeof(e))
 		res->exec_errno = e;
 	/* The summary: what this run may have missed. */

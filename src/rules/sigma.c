@@ -636,12 +636,13 @@ static int compile_matcher(struct pctx *p, const struct ynode *k, const struct y
 			   struct matcher *m)
 {
 	size_t n;
-	int ret = parse_key(p, k, m);
+	int ret;
 
-	if (ret)
-		return ret;
 	if (k->kind != Y_SCALAR)
 		return nerr(p, k, -BOS_EINPUT, "field name must be a scalar");
+	ret = parse_key(p, k, m);
+	if (ret)
+		return ret;
 	if (val->kind == Y_MAP)
 		return nerr(p, val, -BOS_EINPUT, "field value cannot be a map");
 	n = val->kind == Y_SEQ ? val->nkids : 1;

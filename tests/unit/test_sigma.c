@@ -445,3 +445,16 @@ void test_sigma__shipped_rules_load_and_tag(void)
 	}
 	bos_sigma_set_release(&s);
 }
+
+/* fuzz/regress/sigma/map-key-is-a-sequence.yml: a complex mapping key ("? - x") made the
+ * field parser read the NULL text of a non-scalar node. */
+void test_sigma__complex_key_is_malformed(void)
+{
+	char msg[512];
+
+	BT_ASSERT_EQ_INT(parse_fail(HEAD "detection:\n  sel:\n    ? - '/etc/x'\n    : y\n"
+				    "  condition: sel\n", msg, sizeof(msg)), -BOS_EINPUT);
+	BT_ASSERT(strstr(msg, "bad.yml:7:7: field name must be a scalar"));
+	BT_ASSERT_EQ_INT(parse_fail(HEAD "detection:\n  ? [a]\n  : {x: y}\n  condition: sel\n",
+				    msg, sizeof(msg)), -BOS_EINPUT);
+}

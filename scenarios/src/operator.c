@@ -15,6 +15,7 @@
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
@@ -129,6 +130,12 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	/* The lab delivers every address here (AnyIP), but the kernel only sends a SYN-ACK
+	 * from an address that is not configured on an interface for a transparent socket
+	 * (FLOWI_FLAG_ANYSRC): without this our SYN-ACKs are never routed. Needs
+	 * CAP_NET_ADMIN, which a C2 program in the inet namespace has; best effort. */
+	if (setsockopt(lfd, SOL_IP, IP_TRANSPARENT, &one, sizeof(one)))
+		perror("operator: IP_TRANSPARENT");
 	if (lfd < 0 || bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) || listen(lfd, 16)) {
 		perror("operator: listen");
 		return 1;

@@ -92,6 +92,14 @@ int bos_case_create(struct bos_case **out, const char *final_dir, const struct b
 		goto out;
 	}
 	c->id = xstrdup(meta && meta->id ? meta->id : base);
+	if (!bos_utf8_valid(c->id, strlen(c->id))) {
+		/* case_id must be a JSON string for readers; keep the bytes visible as \xHH. */
+		char esc[256];
+
+		bos_escape_str(esc, sizeof(esc), c->id);
+		free(c->id);
+		c->id = xstrdup(esc);
+	}
 	c->command = meta && meta->command ? xstrdup(meta->command) : NULL;
 	c->start_ns = meta && meta->start_ns ? meta->start_ns : bos_clock_now_ns();
 	c->tool_version = xstrdup(BOS_VERSION);

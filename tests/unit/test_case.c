@@ -438,3 +438,25 @@ void test_verify__copied_case_still_verifies(void)
 	BT_ASSERT_EQ_INT(r.nchecked, 3);
 	bos_verify_result_release(&r);
 }
+
+void test_case__odd_but_legal_names(void)
+{
+	static const char *const good[] = { "..foo", "a/..b", ".hidden", "x.", "dir/.dotfile" };
+	struct bos_case_meta meta = { .id = "id-\xff" };
+	struct bos_verify_result r;
+	struct bos_err err = BOS_ERR_INIT;
+	struct bos_case *c = NULL;
+	char final[512];
+
+	BT_ASSERT_EQ_INT(bos_case_create(&c, tpath("c6"), &meta, &err), 0);
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		BT_ASSERT_EQ_INT(bos_case_write_file(c, good[i], "x", 1, &err), 0);
+	BT_ASSERT_EQ_INT(bos_case_finish(c, true, NULL, &err), 0);
+	snprintf(final, sizeof(final), "%s", bos_case_final_dir(c));
+	bos_case_free(c);
+	BT_ASSERT_EQ_INT(bos_case_verify(final, &r, &err), 0);
+	BT_ASSERT_EQ_INT(r.nproblems, 0);
+	BT_ASSERT_EQ_INT(r.nchecked, 5);
+	BT_ASSERT_EQ_STR(r.manifest.case_id, "id-\\xff");
+	bos_verify_result_release(&r);
+}

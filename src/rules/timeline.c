@@ -274,6 +274,76 @@ static void evid(char *dst, size_t len, const char *file, struct json_object *o,
 
 typedef void (*line_fn)(struct json_object *o, uint64_t line, void *arg);
 
+static int b64val(int ch)
+{
+	if (ch >= 'A' && ch <= 'Z')
+		return ch - 'A';
+	if (ch >= 'a' && ch <= 'z')
+		return ch - 'a' + 26;
+	if (ch >= '0' && ch <= '9')
+		return ch - '0' + 52;
+	if (ch == '+')
+		return 62;
+	if (ch == '/')
+		return 63;
+	return -1;
+}
+
+/* {"b64": "..."} (bos's form of bytes that are not UTF-8, docs/process-events.md) as a
+ * json-c string of the exact bytes, or NULL if v is not that form. */
+static struct json_object *unb64(struct json_object *v)
+{
+	struct json_object *b = NULL;
+	struct bos_buf out = BOS_BUF_INIT;
+	struct json_object *s;
+	const char *p;
+	unsigned acc = 0, bits = 0;
+
+	if (!json_object_is_type(v, json_type_object) || json_object_object_length(v) != 1 ||
+	    !json_object_object_get_ex(v, "b64", &b) || !json_object_is_type(b, json_type_string))
+		return NULL;
+	for (p = json_object_get_string(b); *p; p++) {
+		int x = b64val((unsigned char)*p);
+
+		if (x < 0)
+			continue;
+		acc = (acc << 6) | (unsigned)x;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			bos_buf_addch(&out, (char)((acc >> bits) & 0xff));
+		}
+	}
+	s = json_object_new_string_len(out.data, (int)out.len);
+	bos_buf_release(&out);
+	return s;
+}
+
+/* Turn every top-level {"b64": ...} value (and those in argv) into a plain string, so the
+ * readers see one form. A string cut at an embedded NUL is what matching and display get;
+ * the exact bytes stay in the case. */
+static void normalize_bytes(struct json_object *o)
+{
+	struct json_object *argv = NULL;
+
+	json_object_object_foreach(o, k, v)
+	{
+		struct json_object *s = unb64(v);
+
+		if (s)
+			json_object_object_add(o, k, s);
+	}
+	if (json_object_object_get_ex(o, "argv", &argv) &&
+	    json_object_is_type(argv, json_type_array)) {
+		for (size_t i = 0; i < json_object_array_length(argv); i++) {
+			struct json_object *s = unb64(json_object_array_get_idx(argv, i));
+
+			if (s)
+				json_object_array_put_idx(argv, i, s);
+		}
+	}
+}
+
 /* Call fn for every JSON object line of path. Returns 1 if the file was missing. */
 static int each_line(const char *dir, const char *name, line_fn fn, void *arg, uint64_t *lines,
 		     uint64_t *bad, struct bos_err *err)
@@ -314,7 +384,10 @@ static int each_line(const char *dir, const char *name, line_fn fn, void *arg, u
 			o = over ? NULL : json_tokener_parse_ex(tok, line.data, (int)line.len);
 			if (o && json_object_is_type(o, json_type_object) &&
 			    json_tokener_get_error(tok) == json_tokener_success)
+			{
+				normalize_bytes(o);
 				fn(o, no, arg);
+			}
 			else
 				(*bad)++;
 			json_object_put(o);

@@ -20,7 +20,7 @@ for n, line in enumerate(open(sys.argv[1], encoding="utf-8"), 1):
     assert o["case_id"] == "case-20261118T110640Z-fx01", (n, o)
     if t != "case" or "@timestamp" in o:
         assert ts.match(o["@timestamp"]), (n, o.get("@timestamp"))
-want = {"case": 1, "technique": 13, "conn": 4, "dns": 2, "http": 1, "tls": 2, "process": 52}
+want = {"case": 1, "technique": 13, "conn": 4, "dns": 2, "http": 1, "tls": 2, "process": 53}
 for k, v in want.items():
     assert count.get(k) == v, (k, count.get(k), v)
 assert count["timeline"] >= 30

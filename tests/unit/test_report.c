@@ -86,6 +86,7 @@ void test_report__page_over_fixture(void)
 	BT_ASSERT(!strstr(a.data, "<b>bold</b>"));	/* from analysis.json caveats */
 	BT_ASSERT(strstr(a.data, "&lt;b&gt;bold&lt;/b&gt; &quot;quoted&quot;"));
 	BT_ASSERT(strstr(a.data, "\\x1b[31m"));		/* ESC shown, not sent */
+	BT_ASSERT(strstr(a.data, "<code>/tmp/.x\\xff\\xfe</code>"));	/* b64 bytes, shown */
 	BT_ASSERT(strstr(a.data, "default-src 'none'"));
 	BT_ASSERT(!strstr(a.data, "src=\"http"));	/* nothing to fetch */
 	for (p = a.data; (p = strstr(p, "class=\"tl-row")); p++)
@@ -199,5 +200,5 @@ void test_report__jsonl_lines_parse(void)
 	BT_ASSERT_EQ_INT(kinds[4], 2);
 	BT_ASSERT_EQ_INT(kinds[5], 1);
 	BT_ASSERT_EQ_INT(kinds[6], 2);
-	BT_ASSERT_EQ_INT(kinds[7], 52);		/* every valid process.jsonl line */
+	BT_ASSERT_EQ_INT(kinds[7], 53);		/* every valid process.jsonl line */
 }

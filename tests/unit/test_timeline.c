@@ -81,8 +81,9 @@ void test_timeline__fixture_story(void)
 	BT_ASSERT(!find(&tl, BOS_TL_FILE, "read /etc/ld.so.cache"));	/* not of interest */
 	BT_ASSERT(!find(&tl, BOS_TL_FILE, "write pipe:[1]"));		/* not a file */
 
-	/* the process table: sample first, 4 x (sh + command), hostile sh, ps, 5 session-2 */
-	BT_ASSERT_EQ_INT(tl.nprocs, 16);
+	/* the process table: sample first, 4 x (sh + command), hostile sh, the non-UTF-8
+	 * one, ps, 5 session-2 */
+	BT_ASSERT_EQ_INT(tl.nprocs, 17);
 	BT_ASSERT(tl.procs[0].root && !tl.procs[0].parent);
 	BT_ASSERT_EQ_STR(tl.procs[0].image, "/home/alice/Downloads/invoice.bin");
 
@@ -119,6 +120,11 @@ void test_timeline__fixture_story(void)
 	BT_ASSERT(e && has_tech(e, "T1059.004"));
 	e = find(&tl, BOS_TL_COMMAND, "cat /etc/passwd");
 	BT_ASSERT(e && has_tech(e, "T1087.001") && !has_tech(e, "T1003.008"));
+
+	/* a path that is not UTF-8 arrives as {"b64": ...} and is read as its bytes */
+	e = find(&tl, BOS_TL_COMMAND, "/tmp/.x\xff\xfe");
+	BT_ASSERT(e && e->operator_driven);
+	BT_ASSERT_EQ_STR(e->image, "/tmp/.x\xff\xfe");
 
 	/* 60 s after the last C2 data: the sample's own timer, automatic */
 	e = find(&tl, BOS_TL_COMMAND, "ps -ef");

@@ -80,6 +80,12 @@ for argv, image in ((["whoami"], "/usr/bin/whoami"), (["id"], "/usr/bin/id"),
 # a hostile command line: markup, quotes and a control character
 sh = exec_(21 * S, 221, root, "/bin/sh",
            ["sh", "-c", "echo '<script>alert(\"x\")</script>' & \u001b[31m"])
+# bytes that are not UTF-8 in a path: the tracer writes them as {"b64": ...}
+import base64
+raw = b"/tmp/.x\xff\xfe"
+b64 = {"b64": base64.b64encode(raw).decode()}
+e(22 * S, "process.exec", 222, "222.1222", root, Image=b64, argv=[b64], CommandLine=b64,
+  result="ok", syscall="execve")
 # automatic: the sample's own timer at T0+90 (no C2 data within 30 s)
 exec_(90 * S, 290, root, "/bin/ps", ["ps", "-ef"])
 # session 2 (operator): collection, archive, upload, persistence, lateral movement

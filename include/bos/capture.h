@@ -33,6 +33,7 @@ struct bos_frame {
 	uint32_t wirelen;		/* length on the wire */
 	uint32_t linktype;		/* LINKTYPE_* of the frame's interface */
 	uint32_t ifindex;		/* pcapng interface id (within its section); pcap: 0 */
+	uint64_t frame;			/* 1-based frame number in the file (Wireshark's) */
 	uint64_t record;		/* 1-based record (block) number in the file */
 	uint64_t offset;		/* byte offset of the record in the file */
 };

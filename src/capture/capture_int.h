@@ -27,6 +27,7 @@ struct bos_capture {
 	enum bos_capture_format fmt;
 	bool swap;			/* file byte order differs from little endian reads */
 	uint64_t record;		/* records (blocks) read so far */
+	uint64_t frames;		/* frames returned so far */
 	/* pcap */
 	bool nsec;
 	uint32_t linktype;

@@ -105,6 +105,7 @@ int cap_pcap_next(struct bos_capture *c, struct bos_frame *f, struct bos_err *er
 		.wirelen = wirelen,
 		.linktype = c->linktype,
 		.ifindex = 0,
+		.frame = ++c->frames,
 		.record = c->record,
 		.offset = off,
 	};

@@ -242,7 +242,8 @@ int cap_pcapng_next(struct bos_capture *c, struct bos_frame *f, struct bos_err *
 				.wirelen = wirelen,
 				.linktype = c->ifs[ifid].linktype,
 				.ifindex = ifid,
-				.record = c->record,
+				.frame = ++c->frames,
+		.record = c->record,
 				.offset = off,
 			};
 			c->pos += blen;
@@ -266,7 +267,8 @@ int cap_pcapng_next(struct bos_capture *c, struct bos_frame *f, struct bos_err *
 				.caplen = caplen,
 				.wirelen = wirelen,
 				.linktype = c->ifs[0].linktype,
-				.record = c->record,
+				.frame = ++c->frames,
+		.record = c->record,
 				.offset = off,
 			};
 			c->pos += blen;

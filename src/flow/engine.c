@@ -445,8 +445,8 @@ static struct flow *flow_new(struct engine *e, const struct bos_pkt *p, uint64_t
 	f->eng = e;
 	f->hash = h;
 	f->capture = e->cur_capture;
-	f->first_rec = fr->record;
-	bos_conn_init(&f->c, p, fr->ts_ns, fr->record);
+	f->first_rec = fr->frame;
+	bos_conn_init(&f->c, p, fr->ts_ns, fr->frame);
 	bos_reasm_init(&f->rs[0]);
 	bos_reasm_init(&f->rs[1]);
 	bos_buf_init(&f->dnsbuf[0]);

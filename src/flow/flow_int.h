@@ -31,7 +31,7 @@ struct flow {
 	struct engine *eng;
 	struct bos_conn c;
 	char uid[20];
-	uint64_t first_rec;		/* record number in its capture */
+	uint64_t first_rec;		/* frame number in its capture */
 	size_t capture;			/* index of the capture of the first packet */
 	/* application layer */
 	enum bos_proto_kind app;

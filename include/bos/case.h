@@ -127,7 +127,7 @@ const char *bos_case_signal_reason(int signo);
 /* Reading and verifying (manifest.c, verify.c). */
 
 struct bos_manifest_file {
-	char *path;		/* relative, validated: plain components, no "..", no "/" start */
+	char *path;		/* relative, validated: plain components, no "..", not absolute */
 	uint64_t size;
 	uint8_t sha256[32];
 };
@@ -158,7 +158,7 @@ enum bos_verify_kind {
 	BOS_VERIFY_MISSING,	/* named in the manifest, not there */
 	BOS_VERIFY_SIZE,	/* size differs */
 	BOS_VERIFY_HASH,	/* same size, sha256 differs */
-	BOS_VERIFY_TYPE,	/* there, but a symlink, directory, FIFO, device... (not followed) */
+	BOS_VERIFY_TYPE,	/* there, but a symlink, directory, FIFO, ... (never followed) */
 	BOS_VERIFY_UNEXPECTED,	/* in the case, not in the manifest */
 	BOS_VERIFY_UNREADABLE,	/* open/read failed (message says why) */
 };

@@ -274,7 +274,8 @@ int bos_manifest_parse(struct bos_manifest *m, const void *data, size_t len, str
 		goto out;
 	}
 	if (json_object_get_int64(v) != BOS_CASE_FORMAT_VERSION) {
-		ret = bos_err_set(err, -BOS_EINPUT, "format_version %lld: this bos reads version %d",
+		ret = bos_err_set(err, -BOS_EINPUT,
+				  "format_version %lld: this bos reads version %d",
 				  (long long)json_object_get_int64(v), BOS_CASE_FORMAT_VERSION);
 		goto out;
 	}

@@ -139,7 +139,8 @@ int bos_sample_identify(const char *path, struct bos_sample *out, struct bos_err
 	if (first)
 		set_mime(out, "", 0);
 	if (total != (uint64_t)st.st_size) {
-		ret = bos_err_set(err, -BOS_EINPUT, "%s: size changed while reading (%llu, then %llu)",
+		ret = bos_err_set(err, -BOS_EINPUT,
+				  "%s: size changed while reading (%llu, then %llu)",
 				  shown, (unsigned long long)st.st_size, (unsigned long long)total);
 		goto out;
 	}

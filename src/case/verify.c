@@ -90,8 +90,8 @@ static void check_entry(struct vctx *v, int rootfd, const struct bos_manifest_fi
 		*next = '\0';
 		if (fstatat(dfd, comp, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 			if (errno == ENOENT)
-				add_problem(v, BOS_VERIFY_MISSING, f->path, "directory '%s' missing",
-					    path);
+				add_problem(v, BOS_VERIFY_MISSING, f->path,
+					    "directory '%s' missing", path);
 			else
 				add_problem(v, BOS_VERIFY_UNREADABLE, f->path, "%s: %s", path,
 					    errno_str(errno, ebuf, sizeof(ebuf)));

@@ -60,7 +60,8 @@ int bos_case_create(struct bos_case **out, const char *final_dir, const struct b
 	slash = strrchr(c->final_dir, '/');
 	base = slash ? slash + 1 : c->final_dir;
 	if (!*base || !strcmp(base, ".") || !strcmp(base, "..")) {
-		ret = bos_err_set(err, -BOS_EUSAGE, "%s: not usable as a case directory name", shown);
+		ret = bos_err_set(err, -BOS_EUSAGE, "%s: not usable as a case directory name",
+				  shown);
 		goto out;
 	}
 	if (!slash)

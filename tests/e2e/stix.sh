@@ -7,7 +7,8 @@
 . "$BOS_SRC/tests/lib/common.sh"
 
 VALIDATE="$PY $BOS_SRC/tests/lib/stix_validate.py"
-$PY -c 'import jsonschema' 2>/dev/null || fail "python3-jsonschema missing (scripts/install-deps.sh)"
+$PY -c 'import jsonschema' 2>/dev/null ||
+	fail "python3-jsonschema missing (scripts/install-deps.sh)"
 
 # The validator itself must be able to fail: the OASIS validator's own negative example.
 if $VALIDATE "$BOS_SHARED/corpus/stix/validator_v21/invalid_identity.json" 2>"$TMP/v.err"; then

@@ -53,7 +53,8 @@ b[100] ^= 0x01
 open(p, "wb").write(b)
 EOF
 expect_exit 1 "$BOS" verify "$TMP/flip"
-grep -q '^changed: sample.stix.json: sha256 ' "$TMP/expect.out" || fail "flip: $(cat "$TMP/expect.out")"
+grep -q '^changed: sample.stix.json: sha256 ' "$TMP/expect.out" ||
+	fail "flip: $(cat "$TMP/expect.out")"
 grep -q 'NOT intact: 1 problem' "$TMP/expect.err" || fail "flip: $(cat "$TMP/expect.err")"
 
 fresh_case del
@@ -70,7 +71,8 @@ grep -q '^unexpected: extra/note.txt' "$TMP/expect.out" || fail "add: $(cat "$TM
 fresh_case grow
 echo >>"$TMP/grow/sample.stix.json"
 expect_exit 1 "$BOS" verify "$TMP/grow"
-grep -q '^changed: sample.stix.json: size ' "$TMP/expect.out" || fail "grow: $(cat "$TMP/expect.out")"
+grep -q '^changed: sample.stix.json: size ' "$TMP/expect.out" ||
+	fail "grow: $(cat "$TMP/expect.out")"
 
 # A symlink to an identical copy outside the case is not accepted (never followed).
 fresh_case link

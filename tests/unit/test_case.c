@@ -351,7 +351,8 @@ void test_verify__hostile_manifests_rejected(void)
 	static const struct {
 		const char *tag, *text, *want;
 	} cases[] = {
-		{ "h1", HEAD "[{\"path\": \"../etc/passwd\", \"size\": 1, \"sha256\": \"" H64 "\"}]}",
+		{ "h1",
+		  HEAD "[{\"path\": \"../etc/passwd\", \"size\": 1, \"sha256\": \"" H64 "\"}]}",
 		  "files[0].path '../etc/passwd': '..' component" },
 		{ "h2", HEAD "[{\"path\": \"/etc/passwd\", \"size\": 1, \"sha256\": \"" H64 "\"}]}",
 		  "absolute path" },

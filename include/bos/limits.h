@@ -143,6 +143,10 @@
 #define BOS_CAPTURE_SNAPLEN 262144
 /* Extra arguments passed to a sample after "--". */
 #define BOS_SAMPLE_MAX_ARGS 64
+/* Syslog messages from the victim's /dev/log: bytes kept per message (longer ones are cut
+ * and flagged), and messages recorded per run (the rest are counted as dropped). */
+#define BOS_LAB_SYSLOG_MAX_BYTES 2048
+#define BOS_LAB_SYSLOG_MAX_MSGS 10000
 
 /* --- case --- */
 

@@ -149,6 +149,8 @@ struct bos_lab {
 	int sample_exit;			/* sample's wait status as reported by init, -1 */
 	int sample_errno;			/* exec failure inside the victim, 0 = exec'd */
 	enum bos_lab_victim_state vstate;
+	int syslog_fd;				/* the victim's /dev/log; -1 none */
+	uint64_t syslog_count, syslog_dropped;
 	int64_t up_ns;				/* measured: lab up (without services) */
 	int64_t services_ns;			/* measured: services accepting */
 	bool state_made;
@@ -178,6 +180,13 @@ enum bos_lab_victim_state bos_lab_victim_poll(struct bos_lab *lab);
 int bos_lab_victim_kill(struct bos_lab *lab);
 /* Number of processes in the victim's cgroup now (-1 unknown). */
 int bos_lab_victim_nprocs(const struct bos_lab *lab);
+
+/* Messages the victim sent to /dev/log: fn(ctx, sender's host pid or 0, bytes, len,
+ * truncated) for each waiting one (at most 256 per call; after BOS_LAB_SYSLOG_MAX_MSGS in a
+ * run they are only counted in syslog_dropped). Message bytes are the sample's: hostile. */
+typedef void (*bos_lab_syslog_fn)(void *ctx, pid_t pid, const char *msg, size_t len,
+				  bool truncated);
+int bos_lab_syslog_read(struct bos_lab *lab, bos_lab_syslog_fn fn, void *ctx);
 
 /* Limits hit so far, from the cgroup's own counters. */
 struct bos_lab_limits_hit {

@@ -92,6 +92,23 @@ static void progress(struct obs *ob, const char *phase, const char *msg, const s
 	ob->o->progress(ob->o->progress_ctx, &ob->st);
 }
 
+/* The victim's /dev/log, passed through as events (the bytes are the sample's: the JSON
+ * writer keeps invalid UTF-8 as base64). */
+static void on_syslog(void *ctx, pid_t pid, const char *msg, size_t len, bool truncated)
+{
+	struct obs *ob = ctx;
+
+	while (len && (msg[len - 1] == '\n' || msg[len - 1] == '\0'))
+		len--;
+	ev_begin(ob, "syslog");
+	if (pid > 0)
+		bos_json_kv_int(&ob->j, "pid", pid);
+	bos_json_kv_strn(&ob->j, "message", msg, len);
+	if (truncated)
+		bos_json_kv_bool(&ob->j, "truncated", true);
+	ev_end(ob);
+}
+
 /* ---- the tracer, run by the victim's init ---- */
 
 struct trace_ctx {
@@ -375,7 +392,9 @@ int bos_observe_run(const struct bos_observe_opts *o, struct bos_observe_result 
 	if (ret)
 		goto finish;
 	progress(&ob, "lab", "building the lab", NULL);
+	t = bos_clock_now_ns();
 	ret = bos_lab_up(&lab, &plan, err);
+	t = bos_clock_now_ns() - t;
 	if (ret) {
 		ev_simple(&ob, "lab_error", "message", err->msg);
 		goto finish;
@@ -385,6 +404,7 @@ int bos_observe_run(const struct bos_observe_opts *o, struct bos_observe_result 
 	bos_json_kv_str(&ob.j, "run_id", plan.runid);
 	bos_json_kv_int(&ob.j, "network_ms", lab.up_ns / 1000000);
 	bos_json_kv_int(&ob.j, "services_ms", lab.services_ns / 1000000);
+	bos_json_kv_int(&ob.j, "lab_ms", t / 1000000);
 	bos_json_kv_int(&ob.j, "total_ms", (bos_clock_now_ns() - ob.start_ns) / 1000000);
 	bos_json_kv_str(&ob.j, "cgroup", lab.cg_mode == BOS_CGROUP_V2 ? "v2" : "v1");
 	bos_json_kv_uint(&ob.j, "cgroup_id", lab.cgroup_id);
@@ -461,6 +481,7 @@ int bos_observe_run(const struct bos_observe_opts *o, struct bos_observe_result 
 			ev_end(&ob);
 			break;
 		}
+		bos_lab_syslog_read(&lab, on_syslog, &ob);
 		died = bos_lab_services_check(&lab);
 		if (died)
 			ev_simple(&ob, "service_error", "message", died);
@@ -470,6 +491,13 @@ int bos_observe_run(const struct bos_observe_opts *o, struct bos_observe_result 
 	}
 	snprintf(res->end, sizeof(res->end), "%s", end);
 	progress(&ob, "stopping", NULL, &lab);
+	while (bos_lab_syslog_read(&lab, on_syslog, &ob) > 0)
+		;
+	if (lab.syslog_dropped) {
+		ev_begin(&ob, "syslog_dropped");
+		bos_json_kv_uint(&ob.j, "messages", lab.syslog_dropped);
+		ev_end(&ob);
+	}
 	ev_limits(&ob, &lab);
 	{
 		int alive = bos_lab_victim_nprocs(&lab);

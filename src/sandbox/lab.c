@@ -294,7 +294,7 @@ int bos_lab_up(struct bos_lab *lab, const struct bos_lab_plan *plan, struct bos_
 	int64_t t0 = bos_clock_now_ns();
 	int removed = 0, ret;
 
-	*lab = (struct bos_lab){ .plan = plan, .sample_exit = -1 };
+	*lab = (struct bos_lab){ .plan = plan, .sample_exit = -1, .syslog_fd = -1 };
 	for (int i = 0; i < BOS_LAB_NS_COUNT; i++)
 		lab->nsfd[i] = -1;
 	if (!plan->validated)
@@ -345,6 +345,9 @@ int bos_lab_down(struct bos_lab *lab)
 	if (!lab->plan)
 		return 0;
 	bos_lab_victim_kill(lab);
+	if (lab->syslog_fd > 0)
+		close(lab->syslog_fd);
+	lab->syslog_fd = -1;
 	lab_services_free(lab);
 	inet_stop_proc(lab);
 	lab_capture_free(lab);

@@ -30,6 +30,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -47,6 +48,10 @@ enum vop_kind {
 	VOP_COPY,		/* copy src to dst, mode, owner */
 	VOP_PROC,		/* fresh /proc for the new pid namespace */
 	VOP_SYS,		/* fresh read-only /sys for the victim's network namespace */
+	VOP_BIND_NODE,		/* create an empty file at dst, bind src (device, socket) on it */
+	VOP_SYMLINK,		/* symlink src at dst */
+	VOP_DEVPTS,		/* a private devpts instance at dst (best effort) */
+	VOP_MOVE,		/* move the mount at src to dst */
 };
 
 struct vop {
@@ -243,6 +248,21 @@ static int run_op(const struct vplan *vp, const struct vop *o)
 			  NULL) < 0)
 			return errno == EPERM || errno == EBUSY ? 0 : -1;
 		return 0;
+	case VOP_BIND_NODE:
+		out = open(o->dst, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+		if (out < 0)
+			return -1;
+		close(out);
+		return mount(o->src, o->dst, NULL, MS_BIND, NULL);
+	case VOP_SYMLINK:
+		return symlink(o->src, o->dst);
+	case VOP_DEVPTS:
+		/* No ptys is survivable (most samples never open one); a failure is not fatal. */
+		mount("devpts", o->dst, "devpts", MS_NOSUID | MS_NOEXEC,
+		      "newinstance,ptmxmode=0666,mode=0620");
+		return 0;
+	case VOP_MOVE:
+		return mount(o->src, o->dst, NULL, MS_MOVE, NULL);
 	default:
 		errno = EINVAL;
 		return -1;
@@ -420,10 +440,77 @@ BOS_NORETURN static void relay_main(const struct vplan *vp, int gofd)
 
 /* ---- parent side ---- */
 
+/* The victim's /dev/log: a datagram socket bos reads (bos_lab_syslog_read). SO_PASSCRED:
+ * each message carries its sender's pid, translated into the host's pid namespace. */
+static int open_syslog(struct bos_lab *lab, const char *dir, char *path, size_t len,
+		       struct bos_err *err)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int one = 1, fd;
+
+	snprintf(path, len, "%s/devlog", dir);
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		path[0] = '\0';	/* no syslog rather than no run */
+		return 0;
+	}
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return bos_err_sys(err, "syslog socket");
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || chmod(path, 0666) < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0) {
+		int ret = bos_err_sys(err, "syslog socket %s", path);
+
+		close(fd);
+		return ret;
+	}
+	lab->syslog_fd = fd;
+	return 0;
+}
+
+int bos_lab_syslog_read(struct bos_lab *lab, bos_lab_syslog_fn fn, void *ctx)
+{
+	int n = 0;
+
+	if (lab->syslog_fd < 0)
+		return 0;
+	for (; n < 256; n++) {
+		char buf[BOS_LAB_SYSLOG_MAX_BYTES];
+		union {
+			char b[CMSG_SPACE(sizeof(struct ucred))];
+			struct cmsghdr align;
+		} u;
+		struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
+		struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.b,
+				      .msg_controllen = sizeof(u.b) };
+		struct cmsghdr *c;
+		pid_t pid = 0;
+		ssize_t r = recvmsg(lab->syslog_fd, &msg, MSG_DONTWAIT);
+
+		if (r < 0)
+			break;
+		for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+			if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS) {
+				struct ucred cred;
+
+				memcpy(&cred, CMSG_DATA(c), sizeof(cred));
+				pid = cred.pid;
+			}
+		}
+		if (lab->syslog_count >= BOS_LAB_SYSLOG_MAX_MSGS) {
+			lab->syslog_dropped++;
+			continue;
+		}
+		lab->syslog_count++;
+		fn(ctx, pid, buf, (size_t)r, (msg.msg_flags & MSG_TRUNC) != 0);
+	}
+	return n;
+}
+
 static const char *const hide_dirs[] = {
 	/* Host data the sample has no business seeing (it runs as an unprivileged user, but
 	 * world-readable files would still leak the host's identity). */
-	"/root", "/run", "/var/tmp", "/dev/shm", "/mnt", "/media", "/srv", "/work", "/var/log",
+	"/root", "/run", "/var/tmp", "/mnt", "/media", "/srv", "/work", "/var/log",
 	"/var/spool", "/var/backups", "/var/mail", "/opt/bos",
 };
 
@@ -494,6 +581,50 @@ out:
 	free(host);
 	bos_buf_release(&b);
 	return ret;
+}
+
+/* A private /dev (bubblewrap-style): a tmpfs built at a staging mount point while the host's
+ * /dev is still visible, with the harmless device nodes bound in, a private devpts, a
+ * /dev/shm tmpfs and /dev/log (the lab's syslog socket), then moved over /dev. The sample
+ * sees none of the host's other devices (kvm, kmsg, loop, ...). */
+static int stage_dev(const struct bos_lab_plan *p, const char *dir, const char *devlog,
+		     struct vplan *vp, struct bos_err *err)
+{
+	static const char *const nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
+	static const char *const links[][2] = {
+		{ "/proc/self/fd", "fd" }, { "/proc/self/fd/0", "stdin" },
+		{ "/proc/self/fd/1", "stdout" }, { "/proc/self/fd/2", "stderr" },
+		{ "pts/ptmx", "ptmx" },
+	};
+	char stage[256], a[BOS_LAB_PATH_MAX], b[BOS_LAB_PATH_MAX];
+	int ret;
+
+	snprintf(stage, sizeof(stage), "%s/dev", dir);
+	ret = lab_mkdir_p(stage, 0755, err);
+	if (ret)
+		return ret;
+	add_op(vp, VOP_TMPFS, NULL, stage, 0755, 1u << 20, false);
+	for (size_t i = 0; i < BOS_ARRAY_SIZE(nodes); i++) {
+		snprintf(a, sizeof(a), "/dev/%s", nodes[i]);
+		snprintf(b, sizeof(b), "%s/%s", stage, nodes[i]);
+		add_op(vp, VOP_BIND_NODE, a, b, 0, 0, false);
+	}
+	for (size_t i = 0; i < BOS_ARRAY_SIZE(links); i++) {
+		snprintf(b, sizeof(b), "%s/%s", stage, links[i][1]);
+		add_op(vp, VOP_SYMLINK, links[i][0], b, 0, 0, false);
+	}
+	snprintf(b, sizeof(b), "%s/pts", stage);
+	add_op(vp, VOP_MKDIR, NULL, b, 0755, 0, false);
+	add_op(vp, VOP_DEVPTS, NULL, b, 0, 0, false);
+	snprintf(b, sizeof(b), "%s/shm", stage);
+	add_op(vp, VOP_MKDIR, NULL, b, 01777, 0, false);
+	add_op(vp, VOP_TMPFS, NULL, b, 01777, (unsigned long)p->home_bytes, false);
+	if (devlog) {
+		snprintf(b, sizeof(b), "%s/log", stage);
+		add_op(vp, VOP_BIND_NODE, devlog, b, 0, 0, false);
+	}
+	add_op(vp, VOP_MOVE, stage, "/dev", 0, 0, false);
+	return 0;
 }
 
 struct decoy_doc {
@@ -593,7 +724,7 @@ int bos_lab_victim_start(struct bos_lab *lab, const struct bos_victim_plan *vpl,
 {
 	const struct bos_lab_plan *p = lab->plan;
 	struct vplan *vp = NULL;
-	char dir[BOS_LAB_PATH_MAX + 16], out[BOS_LAB_PATH_MAX + 32];
+	char dir[BOS_LAB_PATH_MAX + 16], out[BOS_LAB_PATH_MAX + 32], devlog[BOS_LAB_PATH_MAX] = "";
 	int sv[2] = { -1, -1 }, go[2] = { -1, -1 }, one = 1, ret;
 	struct vmsg m = { .stage = STAGE_GO, .err = 0 };
 	pid_t init;
@@ -618,6 +749,10 @@ int bos_lab_victim_start(struct bos_lab *lab, const struct bos_victim_plan *vpl,
 	ret = lab_mkdir_p(dir, 0700, err);
 	if (!ret)
 		ret = stage_etc(p, dir, vp, err);
+	if (!ret)
+		ret = open_syslog(lab, dir, devlog, sizeof(devlog), err);
+	if (!ret)
+		ret = stage_dev(p, dir, devlog[0] ? devlog : NULL, vp, err);
 	if (!ret)
 		ret = stage_home(p, dir, vpl->sample, vp, err);
 	if (ret)

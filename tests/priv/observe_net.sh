@@ -29,6 +29,11 @@ grep -q "step direct-refuse 000 rc=7" "$out" || fail "direct-refuse (refused exp
 grep -q "step intranet 1" "$out" || fail "intranet decoy: $(cat "$out")"
 grep -q "step files .*exfil_list.txt" "$out" || fail "files: $(cat "$out")"
 grep -q "step whoami akiyama@ws-fin-042" "$out" || fail "whoami: $(cat "$out")"
+# A private /dev: the harmless nodes and /dev/log, none of the host's other devices.
+grep -q "step dev .*null.*urandom" "$out" || fail "dev: $(grep 'step dev' "$out")"
+grep "step dev" "$out" | grep -Eq ' (kmsg|kvm|loop0|mem|sda|vda) ' && fail "host devices visible: $(grep 'step dev' "$out")"
+grep -q '"kind":"syslog","pid":[0-9]*,"message":"<13>.* updater: persistence installed (bos test)"' \
+	"$C/events.jsonl" || fail "syslog message not passed through"
 
 T=$C/traffic.pcap
 # DNS: exactly the profile's answers, as the victim saw them.

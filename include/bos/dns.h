@@ -36,6 +36,8 @@ enum {
 	BOS_DNS_TYPE_AAAA = 28,
 	BOS_DNS_TYPE_SRV = 33,
 	BOS_DNS_TYPE_OPT = 41,
+	BOS_DNS_TYPE_RRSIG = 46,
+	BOS_DNS_TYPE_SPF = 99,
 	BOS_DNS_RCODE_NOERROR = 0,
 	BOS_DNS_RCODE_FORMERR = 1,
 	BOS_DNS_RCODE_SERVFAIL = 2,
@@ -67,9 +69,10 @@ struct bos_dns_rr {
 	uint16_t type;
 	uint16_t rclass;
 	uint32_t ttl;
-	/* Rendered rdata: A/AAAA address text, CNAME/NS/PTR target name, MX "pref name",
-	 * SOA "mname rname serial refresh retry expire minimum", TXT strings joined by ' '
-	 * (each escaped), SRV "prio weight port target", others "<TYPE n, len bytes>".
+	/* Rendered rdata, as Zeek's dns.log "answers" shows it: A/AAAA address text,
+	 * CNAME/NS/PTR target name, MX exchange name, SRV target name, SOA mname,
+	 * TXT/SPF "TXT <len> <string>" per string joined by ' ' (strings escaped),
+	 * RRSIG "RRSIG <type covered> <signer>", any other type "<unknown type=N>".
 	 * Owned; capped at BOS_DNS_MAX_RDATA_TEXT bytes (then ends with "..."). */
 	char *rdata;
 };
@@ -92,6 +95,12 @@ struct bos_dns_msg {
 
 /* Parse one DNS message of len bytes. See the header comment for results. */
 enum bos_parse bos_dns_parse(const uint8_t *p, size_t len, struct bos_dns_msg *m);
+/* Like bos_dns_parse, for a message on UDP port 137 (NetBIOS name service, RFC 1002
+ * 4.1: DNS message format with "first-level encoded" names). A name whose first label is
+ * the 32-letter encoding ('A'..'P' pairs) is shown decoded as Zeek's dns.log does: the 15
+ * name bytes with trailing spaces dropped, without the suffix byte, then any scope labels
+ * ("ECFCFHED...CACA" -> "BRWC0CB383D1F42"). Other bytes are escaped as in bos_dns_parse. */
+enum bos_parse bos_dns_parse_nbns(const uint8_t *p, size_t len, struct bos_dns_msg *m);
 /* Free the strings and arrays; m is left zeroed (safe to release twice). */
 void bos_dns_msg_release(struct bos_dns_msg *m);
 

@@ -33,7 +33,8 @@ const char *bos_proto_name(enum bos_proto_kind k);
 
 /* Guess from ports alone. ipproto is 6 (TCP) or 17 (UDP); sport/dport are the client's
  * source and the server's destination port in host order.
- * DNS: 53 (UDP, TCP) and 5353 (mDNS, UDP); HTTP: 80, 8000, 8008, 8080, 3128 (proxy);
+ * DNS: 53 (UDP, TCP), 5353 (mDNS), 5355 (LLMNR), 137 (NetBIOS NS, UDP: parse those with
+ * bos_dns_parse_nbns); HTTP: 80, 8000, 8008, 8080, 3128 (proxy);
  * TLS: 443, 8443, 993, 995, 465, 636, 853. Returns NONE when no port is known. */
 enum bos_proto_kind bos_proto_by_port(uint8_t ipproto, uint16_t sport, uint16_t dport);
 

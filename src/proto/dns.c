@@ -181,35 +181,34 @@ static void render_rdata(const uint8_t *msg, size_t msglen, uint16_t type, struc
 		read_name(msg, msglen, &rd, t, &name_anom);
 		break;
 	case BOS_DNS_TYPE_MX:
-		bos_buf_addf(t, "%u ", bos_cur_be16(&rd));
+		bos_cur_skip(&rd, 2);		/* preference: Zeek logs the exchange only */
 		read_name(msg, msglen, &rd, t, &name_anom);
 		break;
-	case BOS_DNS_TYPE_SRV: {
-		uint16_t prio = bos_cur_be16(&rd), weight = bos_cur_be16(&rd);
-		uint16_t port = bos_cur_be16(&rd);
-
-		bos_buf_addf(t, "%u %u %u ", prio, weight, port);
+	case BOS_DNS_TYPE_SRV:
+		bos_cur_skip(&rd, 6);		/* priority, weight, port: Zeek logs the target */
 		read_name(msg, msglen, &rd, t, &name_anom);
 		break;
-	}
 	case BOS_DNS_TYPE_SOA: {
-		read_name(msg, msglen, &rd, t, &name_anom);
-		bos_buf_addch(t, ' ');
-		read_name(msg, msglen, &rd, t, &name_anom);
-		for (int i = 0; i < 5; i++)
-			bos_buf_addf(t, " %u", bos_cur_be32(&rd));
+		struct bos_buf rname = BOS_BUF_INIT;
+
+		read_name(msg, msglen, &rd, t, &name_anom);	/* Zeek logs the mname */
+		read_name(msg, msglen, &rd, &rname, &name_anom);
+		bos_cur_skip(&rd, 20);		/* serial refresh retry expire minimum */
+		bos_buf_release(&rname);
 		break;
 	}
-	case BOS_DNS_TYPE_TXT: {
+	case BOS_DNS_TYPE_TXT:
+	case BOS_DNS_TYPE_SPF: {
 		bool first = true;
 
+		/* Zeek: "TXT <len> <string>" per character-string, joined by ' '. */
 		while (bos_cur_ok(&rd) && bos_cur_left(&rd) > 0 && t->len <= BOS_DNS_MAX_RDATA_TEXT) {
 			uint8_t n = bos_cur_u8(&rd);
 
 			if (!bos_cur_need(&rd, n))
 				break;
-			if (!first)
-				bos_buf_addch(t, ' ');
+			bos_buf_addf(t, "%s%s %u ", first ? "" : " ",
+				     type == BOS_DNS_TYPE_TXT ? "TXT" : "SPF", n);
 			bos_escape(t, rd.p, n);
 			bos_cur_skip(&rd, n);
 			first = false;
@@ -219,8 +218,19 @@ static void render_rdata(const uint8_t *msg, size_t msglen, uint16_t type, struc
 			rd.p = rd.end;
 		break;
 	}
+	case BOS_DNS_TYPE_RRSIG: {
+		uint16_t covered = bos_cur_be16(&rd);
+
+		/* algorithm(1) labels(1) ttl(4) expiration(4) inception(4) key tag(2) */
+		bos_cur_skip(&rd, 16);
+		bos_buf_addf(t, "RRSIG %u ", covered);
+		read_name(msg, msglen, &rd, t, &name_anom);	/* signer */
+		if (bos_cur_ok(&rd))
+			rd.p = rd.end;				/* the signature */
+		break;
+	}
 	default:
-		bos_buf_addf(t, "<type %u, %zu bytes>", type, rdlen);
+		bos_buf_addf(t, "<unknown type=%u>", type);
 		rd.p = rd.end;
 		break;
 	}
@@ -331,6 +341,56 @@ enum bos_parse bos_dns_parse(const uint8_t *p, size_t len, struct bos_dns_msg *m
 	else if (bos_cur_ok(&c) && bos_cur_left(&c))
 		m->anomalies |= BOS_DNS_ANOM_TRAILING;
 	return c.err;
+}
+
+/* RFC 1002 4.1 first-level encoding: each byte as two letters 'A' + nibble. */
+static char *netbios_decode(char *name)
+{
+	static const char hexd[] = "0123456789abcdef";
+	struct bos_buf b = BOS_BUF_INIT;
+	uint8_t raw[16];
+	size_t n = 15;
+	char *out;
+
+	for (size_t i = 0; i < 32; i++) {
+		uint8_t c = (uint8_t)(proto_lower((uint8_t)name[i]) - 'a');
+
+		if (c > 15 || name[i] == '\0')
+			return name;
+		if (i % 2 == 0)
+			raw[i / 2] = (uint8_t)(c << 4);
+		else
+			raw[i / 2] |= c;
+	}
+	if (name[32] != '\0' && name[32] != '.')
+		return name;
+	while (n && (raw[n - 1] == ' ' || raw[n - 1] == '\0'))
+		n--;
+	for (size_t i = 0; i < n; i++) {
+		if (raw[i] > 0x20 && raw[i] < 0x7f && raw[i] != '.' && raw[i] != '\\') {
+			bos_buf_addch(&b, (char)raw[i]);
+		} else {
+			char esc[4] = { '\\', 'x', hexd[raw[i] >> 4], hexd[raw[i] & 15] };
+
+			bos_buf_add(&b, esc, 4);
+		}
+	}
+	bos_buf_addstr(&b, name + 32);		/* scope labels, if any */
+	out = take_str(&b);
+	bos_buf_release(&b);
+	free(name);
+	return out;
+}
+
+enum bos_parse bos_dns_parse_nbns(const uint8_t *p, size_t len, struct bos_dns_msg *m)
+{
+	enum bos_parse r = bos_dns_parse(p, len, m);
+
+	for (size_t i = 0; i < m->n_qd; i++)
+		m->qd[i].name = netbios_decode(m->qd[i].name);
+	for (size_t i = 0; i < m->n_an; i++)
+		m->an[i].name = netbios_decode(m->an[i].name);
+	return r;
 }
 
 void bos_dns_msg_release(struct bos_dns_msg *m)
@@ -550,6 +610,19 @@ static void kv_name(struct bos_json *j, const char *key, const char *name, unsig
 	bos_json_kv_str(j, key, name);
 }
 
+/* Zeek logs the query name lower-cased (its analyzer does; original case is in the
+ * message). ASCII only: escapes stay as they are ("\\x41" keeps its 'x'). */
+static void kv_lower(struct bos_json *j, const char *key, const char *name)
+{
+	size_t n = strlen(name);
+	char *low = proto_xstrndup(name, n);
+
+	for (size_t i = 0; i < n; i++)
+		low[i] = (char)proto_lower((uint8_t)low[i]);
+	bos_json_kv_strn(j, key, low, n);
+	free(low);
+}
+
 static const char *const anomaly_names[] = {
 	"pointer_loop", "bad_label", "name_too_long", "truncated",
 	"rdata_length", "trailing_bytes", "cap_questions", "cap_records",
@@ -574,8 +647,11 @@ void bos_dns_write_json(const struct bos_dns_txn *tx, struct bos_json *j)
 		bos_json_key(j, "rtt");
 		bos_json_double(j, (double)(tx->resp_ts_ns - tx->query_ts_ns) / 1e9, 6);
 	}
+	if (qd)
+		kv_lower(j, "query", qd->name);
+	else if (r && r->n_an)
+		kv_lower(j, "query", r->an[0].name);	/* Zeek: mDNS answers carry no question */
 	if (qd) {
-		bos_json_kv_str(j, "query", qd->name);
 		bos_json_kv_uint(j, "qclass", qd->qclass);
 		kv_name(j, "qclass_name", bos_dns_class_name(qd->qclass), qd->qclass);
 		bos_json_kv_uint(j, "qtype", qd->qtype);

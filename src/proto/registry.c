@@ -22,6 +22,7 @@ struct port_map {
 static const struct port_map ports[] = {
 	{ IPPROTO_UDP_NUM, 53, BOS_PROTO_DNS },
 	{ IPPROTO_TCP_NUM, 53, BOS_PROTO_DNS },
+	{ IPPROTO_UDP_NUM, 137, BOS_PROTO_DNS },	/* NetBIOS NS: see bos_dns_parse_nbns */
 	{ IPPROTO_UDP_NUM, 5353, BOS_PROTO_DNS },
 	{ IPPROTO_UDP_NUM, 5355, BOS_PROTO_DNS },	/* LLMNR: DNS message format */
 	{ IPPROTO_TCP_NUM, 80, BOS_PROTO_HTTP },

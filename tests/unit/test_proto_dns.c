@@ -223,8 +223,8 @@ void test_dns__rdata_rendering(void)
 	BT_ASSERT(m.aa);
 	BT_ASSERT_EQ_INT(m.n_an, 4);
 	BT_ASSERT_EQ_STR(m.an[0].rdata, "2001:db8::1");
-	BT_ASSERT_EQ_STR(m.an[1].rdata, "10 h");
-	BT_ASSERT_EQ_STR(m.an[2].rdata, "hi x\\\"y");
+	BT_ASSERT_EQ_STR(m.an[1].rdata, "h");			/* Zeek: exchange only */
+	BT_ASSERT_EQ_STR(m.an[2].rdata, "TXT 2 hi TXT 3 x\\\"y");	/* Zeek's TXT form */
 	BT_ASSERT(m.anomalies & BOS_DNS_ANOM_RDATA_LEN);
 	bos_dns_msg_release(&m);
 }
@@ -376,4 +376,50 @@ void test_dns__rejected_follows_zeek(void)
 	BT_ASSERT(strstr(s.json, "\"rejected\":true"));
 	BT_ASSERT(!strstr(s.json, "answers"));
 	bos_dns_tracker_free(t);
+}
+
+void test_dns__json_query_lowercase_and_answer_fallback(void)
+{
+	/* mDNS-style response without a question: Zeek takes the query from the first
+	 * answer's owner name, lower-cased. */
+	static const uint8_t pkt[] = {
+		0, 0, 0x84, 0x00, 0, 0, 0, 1, 0, 0, 0, 0,
+		6, 'G', 'e', 'm', 'I', 'n', 'i', 5, 'l', 'o', 'c', 'a', 'l', 0,
+		0, 1, 0x80, 1, 0, 0, 0, 120, 0, 4, 10, 0, 0, 7,
+	};
+	struct seen s = { 0 };
+	struct bos_dns_tracker *t = bos_dns_tracker_new(on_txn, &s);
+
+	add(t, pkt, sizeof(pkt), 1);
+	BT_ASSERT_EQ_INT(s.orphan, 1);
+	BT_ASSERT(strstr(s.json, "\"query\":\"gemini.local\""));
+	BT_ASSERT(strstr(s.json, "\"answers\":[\"10.0.0.7\"],\"TTLs\":[120]"));
+	bos_dns_tracker_free(t);
+}
+
+void test_dns__netbios_names_decoded(void)
+{
+	/* NBNS query from the corpus (zeek_wikipedia.pcap, port 137); Zeek's dns.log shows
+	 * the name as BRWC0CB383D1F42 and the workgroup one as WORKGROUP. */
+	static const char enc[] = "ECFCFHEDDAEDECDDDIDDEEDBEGDEDCAA";
+	uint8_t pkt[12 + 34 + 4] = { 0x12, 0x34, 0x01, 0x10, 0, 1 };
+	struct bos_dns_msg m;
+
+	pkt[12] = 32;
+	memcpy(pkt + 13, enc, 32);
+	pkt[45] = 0;
+	pkt[47] = 0x20;		/* NB */
+	pkt[49] = 1;
+	BT_ASSERT_EQ_INT(bos_dns_parse_nbns(bt_guard_dup(pkt, sizeof(pkt)), sizeof(pkt), &m),
+			 BOS_PARSE_OK);
+	BT_ASSERT_EQ_STR(m.qd[0].name, "BRWC0CB383D1F42");
+	bos_dns_msg_release(&m);
+	memcpy(pkt + 13, "FHEPFCELEHFCEPFFFACACACACACACABN", 32);
+	BT_ASSERT_EQ_INT(bos_dns_parse_nbns(pkt, sizeof(pkt), &m), BOS_PARSE_OK);
+	BT_ASSERT_EQ_STR(m.qd[0].name, "WORKGROUP");
+	bos_dns_msg_release(&m);
+	/* Plain DNS parsing leaves it encoded. */
+	BT_ASSERT_EQ_INT(bos_dns_parse(pkt, sizeof(pkt), &m), BOS_PARSE_OK);
+	BT_ASSERT_EQ_STR(m.qd[0].name, "FHEPFCELEHFCEPFFFACACACACACACABN");
+	bos_dns_msg_release(&m);
 }

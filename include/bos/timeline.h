@@ -142,6 +142,15 @@ void bos_timeline_write_json(const struct bos_timeline *tl, struct bos_json *j);
 /* One entry as a JSON object (also used by `bos export --jsonl`). */
 void bos_timeline_entry_json(const struct bos_tl_entry *e, struct bos_json *j);
 
+/*
+ * For `bos analyze`: json holds the analysis.json being written (a pretty JSON object, as
+ * src/analyze renders it). Build the timeline of case_dir with bos's own rules, the C2
+ * candidates named in that JSON, and the network logs in net_dir (NULL: the case), and add
+ * its keys (see bos_timeline_write_json) before the closing brace. On failure the key
+ * "timeline_error" says why instead; the analysis itself is never lost. Returns 0 or < 0.
+ */
+int bos_timeline_analysis_append(struct bos_buf *json, const char *case_dir, const char *net_dir);
+
 /* MITRE ATT&CK name of a technique id bos's rules use ("T1033" -> "System Owner/User
  * Discovery"); NULL when not in bos's table. */
 const char *bos_attack_name(const char *technique_id);

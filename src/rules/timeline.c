@@ -167,6 +167,15 @@ static bool addr_loopback(const char *a)
 	return !strncmp(a, "127.", 4) || !strcmp(a, "::1");
 }
 
+/* The lab's own infrastructure (docs/lab.md): the router/DNS/proxy 10.66.0.1 and the
+ * corp-link 10.255.255.0/30; elsewhere, anything on the DNS or proxy port. Connections to
+ * them are plumbing, not lateral movement. */
+static bool infra(const char *a, int64_t port)
+{
+	return !strcmp(a, "10.66.0.1") || !strncmp(a, "10.255.255.", 11) || port == 53 ||
+	       port == 3128;
+}
+
 /* ---------- JSON access (json-c) ---------- */
 
 static struct json_object *jget(struct json_object *o, const char *k)
@@ -840,7 +849,7 @@ static void on_connect(struct builder *b, struct json_object *o, const char *id,
 	jint(o, "DestinationPort", &port);
 	jint(o, "fd", &fd);
 	c2 = is_c2(b, dst) || is_c2(b, host);
-	internal = !c2 && addr_private(dst) && !addr_loopback(dst) && port != 53 && port != 3128;
+	internal = !c2 && addr_private(dst) && !addr_loopback(dst) && !infra(dst, port);
 	if (key && fd >= 0 && b->nsocks < MAX_SOCKS) {
 		bos_buf_addf(&s, "%s/%" PRId64, key, fd);
 		b->socks = xrealloc(b->socks, (b->nsocks + 1) * sizeof(*b->socks));
@@ -990,8 +999,8 @@ static void on_conn_line(struct json_object *o, uint64_t line, void *arg)
 		dur = (int64_t)(d * 1e9);
 	evid(id, sizeof(id), "conn.jsonl", o, line);
 	if (!is_c2(b, h)) {
-		if (!b->tl->have_process && addr_private(h) && !addr_loopback(h) && port != 53 &&
-		    port != 3128) {
+		if (!b->tl->have_process && addr_private(h) && !addr_loopback(h) &&
+		    !infra(h, port)) {
 			struct bos_tl_entry *e = entry_new(b, BOS_TL_INTERNAL, ts);
 
 			if (e) {
@@ -1520,4 +1529,69 @@ void bos_timeline_write_json(const struct bos_timeline *tl, struct bos_json *j)
 	bos_json_kv_int(j, "window_ns", tl->window_ns);
 	strv_json(j, "c2", tl->c2, tl->nc2);
 	bos_json_obj_end(j);
+}
+
+int bos_timeline_analysis_append(struct bos_buf *json, const char *case_dir, const char *net_dir)
+{
+	struct bos_sigma_set rules;
+	struct bos_timeline tl;
+	struct bos_err err = BOS_ERR_INIT;
+	struct json_object *root = NULL, *c2;
+	const char **names = NULL;
+	struct bos_tl_opts o = { .rules = &rules, .net_dir = net_dir };
+	struct bos_json j;
+	size_t n = json->len;
+	int ret;
+
+	/* The analysis so far: a pretty object ending in "}\n". Its C2 candidates are ours. */
+	while (n && (json->data[n - 1] == '\n' || json->data[n - 1] == ' '))
+		n--;
+	if (!n || json->data[n - 1] != '}')
+		return bos_err_set(NULL, -EINVAL, "not an object");
+	root = json_tokener_parse(json->data);
+	c2 = jget(root, "c2");
+	if (c2 && json_object_is_type(c2, json_type_array)) {
+		size_t m = json_object_array_length(c2);
+
+		names = xrealloc(NULL, (2 * m + 1) * sizeof(*names));
+		for (size_t i = 0; i < m && o.nc2 < 256; i++) {
+			struct json_object *x = json_object_array_get_idx(c2, i), *ad;
+
+			if (jstr(x, "candidate"))
+				names[o.nc2++] = jstr(x, "candidate");
+			ad = jget(x, "addresses");
+			if (ad && json_object_is_type(ad, json_type_array) &&
+			    json_object_array_length(ad) &&
+			    json_object_is_type(json_object_array_get_idx(ad, 0), json_type_string))
+				names[o.nc2++] = json_object_get_string(json_object_array_get_idx(ad, 0));
+		}
+		o.c2 = names;
+	}
+	bos_sigma_set_init(&rules);
+	bos_timeline_init(&tl);
+	ret = bos_sigma_set_load_dir(&rules, bos_sigma_default_dir(), &err);
+	if (!ret)
+		ret = bos_timeline_build(&tl, case_dir, &o, &err);
+	/* Continue the writer inside the top-level object: depth 1, after other members. */
+	n--;
+	while (n && (json->data[n - 1] == '\n' || json->data[n - 1] == ' '))
+		n--;
+	bos_buf_setlen(json, n);
+	bos_json_init(&j, json, BOS_JSON_PRETTY);
+	j.depth = 1;
+	j.need_comma[0] = true;
+	if (ret) {
+		bos_json_kv_str(&j, "timeline_error", err.msg);
+	} else {
+		bos_timeline_write_json(&tl, &j);
+		if (rules.nskipped)
+			bos_json_kv_uint(&j, "rules_skipped", rules.nskipped);
+	}
+	bos_json_obj_end(&j);
+	bos_buf_addch(json, '\n');
+	bos_timeline_release(&tl);
+	bos_sigma_set_release(&rules);
+	free(names);
+	json_object_put(root);
+	return ret;
 }

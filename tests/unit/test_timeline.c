@@ -4,6 +4,7 @@
  * expectations here follow that story, they were not copied from bos's output).
  */
 #include <errno.h>
+#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -212,4 +213,41 @@ void test_timeline__explicit_c2_and_missing_inputs(void)
 	BT_ASSERT_EQ_INT(tl.n, 0);
 	BT_ASSERT(!tl.have_process && !tl.have_net);
 	bos_timeline_release(&tl);
+}
+
+/* What `bos analyze` calls: the analysis JSON gains the timeline keys, stays valid, keeps
+ * what it had, and takes its C2 candidates from its own "c2". */
+void test_timeline__analysis_append(void)
+{
+	struct bos_buf b = BOS_BUF_INIT;
+	struct json_object *root, *v;
+	const char *src = getenv("BOS_SRC");
+	char dir[4096];
+
+	BT_ASSERT(src);
+	snprintf(dir, sizeof(dir), "%s/tests/data/report/case-l8", src);
+	bos_buf_addstr(&b, "{\n  \"format\": \"bos-analysis\",\n  \"level\": 8,\n  \"c2\": [\n"
+			   "    {\n      \"candidate\": \"c2.bos-demo.example\",\n"
+			   "      \"addresses\": [\n        \"203.0.113.10\"\n      ]\n    }\n"
+			   "  ]\n}\n");
+	BT_ASSERT_EQ_INT(bos_timeline_analysis_append(&b, dir, NULL), 0);
+	BT_ASSERT(b.len > 1000 && b.data[b.len - 1] == '\n' && b.data[b.len - 2] == '}');
+	BT_ASSERT(strstr(b.data, "\n  ],\n  \"timeline\": [\n    {\n"));	/* pretty, in place */
+	root = json_tokener_parse(b.data);
+	BT_ASSERT(root);
+	BT_ASSERT(json_object_object_get_ex(root, "level", &v) && json_object_get_int(v) == 8);
+	BT_ASSERT(json_object_object_get_ex(root, "timeline", &v));
+	BT_ASSERT(json_object_array_length(v) > 20);
+	BT_ASSERT(json_object_object_get_ex(root, "technique_sequence", &v));
+	BT_ASSERT_EQ_STR(json_object_get_string(json_object_array_get_idx(v, 0)), "T1552.004");
+	BT_ASSERT(json_object_object_get_ex(root, "timeline_stats", &v));
+	BT_ASSERT(json_object_object_get_ex(v, "c2", &v));
+	BT_ASSERT_EQ_INT(json_object_array_length(v), 2);	/* from the JSON, not the file */
+	json_object_put(root);
+	/* not an object: refused, buffer untouched */
+	bos_buf_reset(&b);
+	bos_buf_addstr(&b, "[1]\n");
+	BT_ASSERT(bos_timeline_analysis_append(&b, dir, NULL) < 0);
+	BT_ASSERT_EQ_STR(b.data, "[1]\n");
+	bos_buf_release(&b);
 }

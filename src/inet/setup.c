@@ -6,7 +6,9 @@
  * lookup 200`: every packet that arrives from outside is delivered locally, whatever its
  * destination, while packets this namespace sends (replies) are routed normally, via the
  * default route to corp. Putting the local 0/0 route in the main local table would make
- * the replies local too. net.ipv4.ip_nonlocal_bind=1 lets C2 programs bind any address.
+ * the replies local too. C2 addresses are also put on lo as /32s: a socket that is not
+ * IP_TRANSPARENT may only send from a real local address (the SYN-ACK would be dropped);
+ * net.ipv4.ip_nonlocal_bind=1 lets a C2 program bind its address before that.
  *
  * nftables (table ip bos_inet, written to <work_dir>/inet.nft and loaded with `nft -f`):
  *   chain filter (prerouting, priority -150): the lab's own DNS passes; then, in profile
@@ -285,6 +287,21 @@ int bos_inet_setup(const struct bos_profile *p, const struct bos_inet_env *env,
 	run(del_rule, log_fd, NULL);
 	for (i = 0; i < BOS_ARRAY_SIZE(cmds); i++) {
 		ret = run(cmds[i], log_fd, err);
+		if (ret < 0)
+			goto out;
+	}
+	/* A C2 program's replies need its address to be a real local one: the kernel only
+	 * lets transparent sockets send from an address that is merely routed here. */
+	for (i = 0; i < p->n_hosts; i++) {
+		char a[64], *addr_argv[] = { "ip", "addr", "replace", a, "dev", "lo", NULL };
+		size_t n;
+
+		if (p->hosts[i].svc != BOS_PROFILE_SVC_C2)
+			continue;
+		bos_profile_addr_str(&p->hosts[i].net.addr, a, sizeof(a) - 3);
+		n = strlen(a);
+		memcpy(a + n, "/32", 4);
+		ret = run(addr_argv, log_fd, err);
 		if (ret < 0)
 			goto out;
 	}

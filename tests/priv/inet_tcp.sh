@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# The simulated internet's per-address behaviour and sinkhole (bos inet serve in a private
+# pair of namespaces), seen by real clients and in a packet capture of the client's link:
+# a dropped address gets only SYNs (and the client times out), a refused one answers RST,
+# HTTP/HTTPS services answer the profile's status, headers and body per host/path, and any
+# other address and port gets the sinkhole: HTTP 200, a TLS handshake with a certificate
+# made for the SNI, raw TCP echoed, UDP logged.
+. "$BOS_SRC/tests/lib/common.sh"
+require_root
+for t in curl openssl tcpdump; do
+	command -v $t >/dev/null || fail "$t missing (scripts/install-deps.sh)"
+done
+
+id=$(printf '%x' $$)
+C=bostest-$id-cli I=bostest-$id-inet
+srv= cap=
+cleanup() {
+	[ -n "$cap" ] && kill -INT "$cap" 2>/dev/null && wait "$cap" 2>/dev/null
+	[ -n "$srv" ] && kill -TERM "$srv" 2>/dev/null && wait "$srv" 2>/dev/null
+	ip netns del "$C" 2>/dev/null
+	ip netns del "$I" 2>/dev/null
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+ip netns add "$C" && ip netns add "$I" || fail "cannot create namespaces"
+ip link add "bt$id-c" netns "$C" type veth peer name "bt$id-i" netns "$I" || fail "veth"
+ip -n "$C" addr add 10.255.255.1/30 dev "bt$id-c"
+ip -n "$C" link set "bt$id-c" up
+ip -n "$C" link set lo up
+ip -n "$C" route add default via 10.255.255.2
+ip -n "$I" addr add 10.255.255.2/30 dev "bt$id-i"
+ip -n "$I" link set "bt$id-i" up
+
+cat >"$TMP/p.yaml" <<'YAML'
+version: 1
+name: tcp-test
+hosts:
+  - name: dropped
+    address: 203.0.113.66
+    action: drop
+  - name: refused
+    address: 203.0.113.67
+    action: refuse
+  - name: panel
+    address: 203.0.113.10
+    port: 80
+    action: http
+    http:
+      - path: /admin
+        status: 403
+        body: forbidden-body
+      - host: "*.gone.example"
+        status: 404
+        body: gone-body
+      - status: 503
+        reason: Busy
+        headers: {Retry-After: "120"}
+        body: busy-body
+  - name: panel-tls
+    address: 203.0.113.10
+    port: 443
+    action: https
+    http:
+      status: 200
+      body: tls-body
+YAML
+mkdir "$TMP/w"
+ip netns exec "$C" tcpdump -U -n -i "bt$id-c" -w "$TMP/c.pcap" 2>"$TMP/tcpdump.err" &
+cap=$!
+ip netns exec "$I" "$BOS" inet serve -p "$TMP/p.yaml" -w "$TMP/w" -e "$TMP/events.jsonl" \
+	--uplink "bt$id-i" 2>"$TMP/serve.err" &
+srv=$!
+for _ in $(seq 50); do
+	timeout 2 ip netns exec "$C" bash -c 'exec 3<>/dev/tcp/10.255.255.2/53' 2>/dev/null && break
+	kill -0 "$srv" 2>/dev/null || fail "bos inet serve died: $(cat "$TMP/serve.err")"
+	sleep 0.1
+done
+grep -q listening "$TMP/tcpdump.err" || sleep 0.5
+cl() { ip netns exec "$C" "$@"; }
+
+# drop: the client times out.
+rc=0
+cl curl -s -o /dev/null --connect-timeout 2 http://203.0.113.66:8080/ || rc=$?
+[ $rc -eq 28 ] || fail "dropped address: curl exit $rc, expected 28 (timeout)"
+# refuse: connection refused at once.
+rc=0
+cl curl -s -o /dev/null --connect-timeout 2 http://203.0.113.67:9999/ || rc=$?
+[ $rc -eq 7 ] || fail "refused address: curl exit $rc, expected 7 (refused)"
+
+# HTTP per path / host, with the profile's reason and headers.
+code=$(cl curl -s -o "$TMP/b1" -w '%{http_code}' http://203.0.113.10/admin/x)
+[ "$code" = 403 ] && [ "$(cat "$TMP/b1")" = forbidden-body ] || fail "403 rule: $code"
+code=$(cl curl -s -o "$TMP/b2" -w '%{http_code}' -H 'Host: www.gone.example' http://203.0.113.10/)
+[ "$code" = 404 ] && [ "$(cat "$TMP/b2")" = gone-body ] || fail "404 rule: $code"
+cl curl -s -D "$TMP/h3" -o "$TMP/b3" http://203.0.113.10/other || fail "503 fetch"
+head -1 "$TMP/h3" | grep -q '^HTTP/1.1 503 Busy' || fail "503 status line: $(head -1 "$TMP/h3")"
+grep -qi '^Retry-After: 120' "$TMP/h3" && [ "$(cat "$TMP/b3")" = busy-body ] || fail "503 headers/body"
+# HTTPS service, SNI from the URL.
+body=$(cl curl -sk --resolve c2.evil.example:443:203.0.113.10 https://c2.evil.example/beacon)
+[ "$body" = tls-body ] || fail "https service: '$body'"
+
+# Sinkhole: a random port on an address nobody named.
+port=$((20000 + RANDOM % 40000))
+code=$(cl curl -s -o "$TMP/b4" -w '%{http_code}' "http://198.51.100.23:$port/x.exe")
+[ "$code" = 200 ] && grep -q 'It works' "$TMP/b4" || fail "sinkhole HTTP: $code"
+cl openssl s_client -connect "198.51.100.24:$((port + 1))" -servername files.example.net \
+	</dev/null >"$TMP/tls.out" 2>&1
+grep -q 'subject=CN = files.example.net' "$TMP/tls.out" || fail "sinkhole TLS cert: $(head -20 "$TMP/tls.out")"
+grep -Eq '^(New|Reused), TLSv1' "$TMP/tls.out" || fail "sinkhole TLS handshake: $(tail -20 "$TMP/tls.out")"
+line=$(cl bash -c 'exec 3<>/dev/tcp/198.51.100.25/6667; printf "NICK bos\r\n" >&3;
+	read -r -t 3 l <&3; echo "$l"')
+[ "$line" = $'NICK bos\r' ] || fail "sinkhole raw echo: '$line'"
+cl bash -c 'echo ping >/dev/udp/198.51.100.26/5000'
+
+sleep 0.3
+kill -INT "$cap"
+wait "$cap"
+cap=
+kill -TERM "$srv"
+wait "$srv" || fail "bos inet serve exited $? (ASan?): $(tail -5 "$TMP/serve.err")"
+srv=
+
+# The capture: SYNs to the dropped address and nothing back; RSTs from the refused one.
+syns=$(tcpdump -n -r "$TMP/c.pcap" 'dst host 203.0.113.66 and tcp[tcpflags] & tcp-syn != 0' 2>/dev/null | wc -l)
+back=$(tcpdump -n -r "$TMP/c.pcap" 'src host 203.0.113.66' 2>/dev/null | wc -l)
+[ "$syns" -ge 2 ] && [ "$back" -eq 0 ] || fail "dropped: $syns SYNs, $back packets back"
+rsts=$(tcpdump -n -r "$TMP/c.pcap" 'src host 203.0.113.67 and tcp[tcpflags] & tcp-rst != 0' 2>/dev/null | wc -l)
+synack=$(tcpdump -n -r "$TMP/c.pcap" 'src host 203.0.113.67 and tcp[tcpflags] & tcp-syn != 0' 2>/dev/null | wc -l)
+[ "$rsts" -ge 1 ] && [ "$synack" -eq 0 ] || fail "refused: $rsts RSTs, $synack SYN-ACKs"
+# The HTTP answers were not followed by an RST from the server (drained before close).
+rst_http=$(tcpdump -n -r "$TMP/c.pcap" 'src host 203.0.113.10 and tcp[tcpflags] & tcp-rst != 0' 2>/dev/null | wc -l)
+[ "$rst_http" -eq 0 ] || fail "HTTP service sent $rst_http RSTs"
+echo "capture: dropped $syns SYNs/$back back; refused $rsts RSTs/$synack SYN-ACKs"
+
+$PY - "$TMP/events.jsonl" "$port" <<'PY' || fail "events.jsonl"
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+port = int(sys.argv[2])
+http = [e for e in ev if e["kind"] == "inet_http"]
+tcp = [e for e in ev if e["kind"] == "inet_tcp"]
+def has(lst, **kw):
+    assert any(all(e.get(k) == v for k, v in kw.items()) for e in lst), (kw, lst)
+has(http, dst="203.0.113.10:80", status=403, path="/admin/x", svc="http")
+has(http, dst="203.0.113.10:80", status=404, host="www.gone.example")
+has(http, dst="203.0.113.10:80", status=503)
+has(http, dst="203.0.113.10:443", status=200, tls=True, sni="c2.evil.example", svc="https")
+has(http, dst="198.51.100.23:%d" % port, status=200, svc="sinkhole", path="/x.exe")
+has(tcp, dst="198.51.100.24:%d" % (port + 1), outcome="tls")
+has(tcp, dst="198.51.100.25:6667", outcome="raw")
+assert any(e["kind"] == "inet_udp" for e in ev), ev
+# Dropped and refused connections never reach the servers.
+assert not [e for e in ev if e.get("dst", "").startswith(("203.0.113.66", "203.0.113.67"))]
+PY
+pass

@@ -106,6 +106,14 @@ struct bos_cls_tls {
 	int cand;
 };
 
+/* What the proxy's own upstream connection did (seen in the lab's uplink capture). */
+enum bos_cls_upstream {
+	BOS_CLS_UP_UNKNOWN = 0,		/* not captured / not matched */
+	BOS_CLS_UP_ANSWERED,		/* the upstream TCP handshake completed */
+	BOS_CLS_UP_NO_ANSWER,		/* SYNs never answered */
+	BOS_CLS_UP_REFUSED,		/* SYN answered by RST */
+};
+
 /* One line of the proxy's access log (Squid native format), as parsed by analyze. */
 struct bos_cls_proxy {
 	int64_t ts_ns;
@@ -119,6 +127,8 @@ struct bos_cls_proxy {
 	const char *err;		/* Squid error code if logged (ERR_DNS_FAIL, ...), or NULL */
 	int64_t dur_ns;			/* Squid elapsed time: the line is logged at the end */
 	uint64_t bytes;
+	enum bos_cls_upstream upstream;	/* Squid's native log can not tell a relayed 503 from
+					 * its own connect-failure page; the uplink can */
 	int cand;
 };
 

@@ -3,7 +3,7 @@
  * URLs it is given, a few times, directly or through an HTTP proxy, and prints what it got.
  * It never runs anything it receives. Levels 3-6 differ only in the network profile.
  *
- *   beacon [-n ROUNDS] [-i INTERVAL_MS] [-t TIMEOUT_MS] [-x PROXYHOST:PORT [-B]] URL...
+ *   beacon [-n ROUNDS] [-i INTERVAL_MS] [-t CONNECT_MS] [-w READ_MS] [-x PROXYHOST:PORT [-B]] URL...
  *
  * -x sends every request through the proxy (absolute-URI requests); -B sends each request
  * both directly and through the proxy. URL is http://host[:port]/path.
@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static int timeout_ms = 1500;
+static int timeout_ms = 1500, read_ms = 3000;
 
 static void sleep_ms(long ms)
 {
@@ -126,7 +126,7 @@ static void fetch(const char *url, const char *proxy)
 		return;
 	}
 	p = (struct pollfd){ .fd = fd, .events = POLLIN };
-	while (poll(&p, 1, 3000) == 1 && (n = read(fd, buf, sizeof(buf) - 1)) > 0) {
+	while (poll(&p, 1, read_ms) == 1 && (n = read(fd, buf, sizeof(buf) - 1)) > 0) {
 		if (!total) {
 			char *eol;
 
@@ -147,15 +147,16 @@ int main(int argc, char **argv)
 	int rounds = 3, interval = 500, both = 0, c;
 	const char *proxy = NULL;
 
-	while ((c = getopt(argc, argv, "n:i:t:x:B")) != -1) {
+	while ((c = getopt(argc, argv, "n:i:t:w:x:B")) != -1) {
 		switch (c) {
 		case 'n': rounds = atoi(optarg); break;
 		case 'i': interval = atoi(optarg); break;
 		case 't': timeout_ms = atoi(optarg); break;
+		case 'w': read_ms = atoi(optarg); break;
 		case 'x': proxy = optarg; break;
 		case 'B': both = 1; break;
 		default:
-			fprintf(stderr, "usage: beacon [-n ROUNDS] [-i MS] [-t MS] [-x PROXY [-B]] URL...\n");
+			fprintf(stderr, "usage: beacon [-n ROUNDS] [-i MS] [-t MS] [-w MS] [-x PROXY [-B]] URL...\n");
 			return 2;
 		}
 	}

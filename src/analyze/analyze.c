@@ -17,6 +17,7 @@
 
 #include "bos/limits.h"
 #include "bos/net.h"
+#include "bos/timeline.h"
 
 void bos_analyze_opts_init(struct bos_analyze_opts *o)
 {
@@ -197,6 +198,31 @@ static int write_analysis(const char *dir, const struct bos_buf *json, struct bo
 	return 0;
 }
 
+/* The lab's uplink capture (gateway.pcap): only the proxy's upstream flows are used. */
+static int read_uplink(struct ana *a, const char *dir, struct bos_err *err)
+{
+	char cap[4096], tmp[4096] = "";
+	const char *caps[1] = { cap };
+	struct ana_input *in;
+	int ret;
+
+	snprintf(cap, sizeof(cap), "%s/gateway.pcap", dir);
+	ret = run_net(a, caps, 1, tmp, sizeof(tmp), err);
+	if (!ret) {
+		a->reading_uplink = true;
+		ret = ana_read_conn(a, tmp, "conn.jsonl", err);
+		a->reading_uplink = false;
+		if (a->n_inputs) {
+			in = &a->inputs[a->n_inputs - 1];
+			snprintf(in->name, sizeof(in->name), "gateway:conn.jsonl");
+		}
+		ana_add_input(a, dir, "gateway.pcap");
+	}
+	if (tmp[0])
+		rm_tmpdir(tmp);
+	return ret;
+}
+
 static const char *base_name(const char *p)
 {
 	const char *s = strrchr(p, '/');
@@ -263,12 +289,16 @@ int bos_analyze_path(const char *path, const struct bos_analyze_opts *o,
 		ret = read_net_logs(&a, logdir, err);
 	if (!ret && is_dir)
 		ret = ana_read_proxy(&a, path, err);
+	if (!ret && is_dir && a.lab && a.n_proxy && file_exists(path, "gateway.pcap"))
+		ret = read_uplink(&a, path, err);
 	if (!ret && is_dir)
 		ret = ana_read_process(&a, path, err);
 	if (!ret && is_dir)
 		ret = ana_read_events(&a, path, err);
 	if (!ret)
 		ret = ana_build_candidates(&a, err);
+	if (!ret)
+		ana_match_upstream(&a);
 	if (ret)
 		goto out;
 
@@ -283,6 +313,8 @@ int bos_analyze_path(const char *path, const struct bos_analyze_opts *o,
 	if (ret)
 		goto out;
 	ana_render(&a, &res);
+	if (is_dir)	/* issue 7: timeline + ATT&CK techniques (bos/timeline.h); never fatal */
+		bos_timeline_analysis_append(&out->json, path, logdir);
 	out->level = res.level;
 	if (is_dir && o->write_case) {
 		ret = write_analysis(path, &out->json, err);
@@ -305,6 +337,7 @@ out:
 	free(a.proxy_url);
 	free(a.proxy_client);
 	free(a.pevs);
+	free(a.uplink);
 	ana_arena_free(&a);
 	return ret;
 }

@@ -491,3 +491,43 @@ out:
 	smap_free(&queried);
 	return ret;
 }
+
+/*
+ * Squid's native log line for an origin that answered 503 and for Squid's own
+ * ERR_CONNECT_FAIL page look the same (TCP_MISS/503 HIER_DIRECT/<address>). The lab's
+ * uplink capture shows Squid's own connection to that address: a handshake that completed
+ * means the origin answered; only unanswered or refused SYNs mean it could not connect.
+ * Flows to the peer that started within the line's span (plus a second of slack) count.
+ */
+void ana_match_upstream(struct ana *a)
+{
+	const int64_t slack = 1000000000LL;
+
+	if (!a->n_uplink || a->n_uplink > 100000 || a->n_proxy > 100000)
+		return;
+	for (size_t i = 0; i < a->n_proxy; i++) {
+		struct bos_cls_proxy *p = &a->proxy[i];
+		bool answered = false, refused = false, unanswered = false;
+
+		if (!p->peer)
+			continue;
+		for (size_t k = 0; k < a->n_uplink; k++) {
+			const struct bos_cls_flow *u = &a->uplink[k];
+			const char *st = u->conn_state;
+
+			if (u->proto != BOS_CLS_L4_TCP || !u->resp_h || strcmp(u->resp_h, p->peer) ||
+			    u->ts_ns < p->ts_ns - p->dur_ns - slack || u->ts_ns > p->ts_ns + slack)
+				continue;
+			if (!st)
+				continue;
+			if (!strcmp(st, "REJ"))
+				refused = true;
+			else if (!strcmp(st, "S0") || !strcmp(st, "SH") || !strcmp(st, "RSTOS0"))
+				unanswered = true;
+			else
+				answered = true;
+		}
+		p->upstream = answered ? BOS_CLS_UP_ANSWERED : refused ? BOS_CLS_UP_REFUSED :
+			      unanswered ? BOS_CLS_UP_NO_ANSWER : BOS_CLS_UP_UNKNOWN;
+	}
+}

@@ -65,6 +65,9 @@ struct ana {
 	size_t n_proxy, a_proxy;
 	const char **proxy_url;
 	const char **proxy_client;	/* client address per proxy line */
+	struct bos_cls_flow *uplink;	/* flows of the lab's uplink capture (gateway.pcap) */
+	size_t n_uplink, a_uplink;
+	bool reading_uplink;		/* conn reader fills uplink[] instead of flows[] */
 	struct bos_cls_pev *pevs;
 	size_t n_pevs, a_pevs;
 	bool have_process;
@@ -95,6 +98,9 @@ int ana_read_events(struct ana *a, const char *dir, struct bos_err *err);
 int ana_read_manifest(struct ana *a, const char *dir, struct bos_err *err);
 /* Hash a file into a new inputs[] entry (name = base name); returns the entry or NULL. */
 struct ana_input *ana_add_input(struct ana *a, const char *dir, const char *file);
+
+/* Tell Squid's connect-failure pages from relayed answers by its upstream flows. */
+void ana_match_upstream(struct ana *a);
 
 /* Decide address classes, candidates and the joins (cands.c). */
 int ana_build_candidates(struct ana *a, struct bos_err *err);

@@ -444,6 +444,15 @@ static void conn_line(struct ana *a, struct ana_input *in, uint64_t lineno, cons
 	fl.orig_bytes = fu64(o, "orig_bytes");
 	fl.resp_bytes = fu64(o, "resp_bytes");
 	fl.pkt = fpkt(o);
+	if (a->reading_uplink) {
+		if (!ana_grow(a, (void **)&a->uplink, a->n_uplink, &a->a_uplink, sizeof(*a->uplink))) {
+			in->capped++;
+			goto out;
+		}
+		a->uplink[a->n_uplink++] = fl;
+		in->used++;
+		goto out;
+	}
 	if (!ana_grow(a, (void **)&a->flows, a->n_flows, &a->a_flows, sizeof(*a->flows))) {
 		in->capped++;
 		goto out;

@@ -393,6 +393,12 @@ static unsigned grade_proxy(const struct bos_cls_proxy *p, enum bos_cls_reason *
 		*r = BOS_CLS_R_PROXY_CONNECT_FAIL;
 		return 4;
 	}
+	/* The proxy's own connection upstream never got an answer: its error page. */
+	if (p->status >= 400 &&
+	    (p->upstream == BOS_CLS_UP_NO_ANSWER || p->upstream == BOS_CLS_UP_REFUSED)) {
+		*r = BOS_CLS_R_PROXY_CONNECT_FAIL;
+		return 4;
+	}
 	if (p->status < 200)
 		return 0;
 	if (p->status >= 400 && no_upstream) {

@@ -586,3 +586,41 @@ void test_classify__names_are_stable(void)
 	BT_ASSERT_EQ_STR(bos_cls_op_kind_str(BOS_CLS_OP_SCAN), "scan");
 	BT_ASSERT_EQ_STR(bos_cls_ev_kind_str(BOS_CLS_EV_PEV), "process");
 }
+
+/* Squid's TCP_MISS/503 HIER_DIRECT/<addr> is its own error page when its upstream SYNs
+ * went unanswered or were refused, and the origin's answer when the handshake completed. */
+void test_classify__proxy_503_told_apart_by_upstream(void)
+{
+	static const struct { enum bos_cls_upstream up; int level; const char *why; } v[] = {
+		{ BOS_CLS_UP_NO_ANSWER, 4, "proxy_connect_fail" },
+		{ BOS_CLS_UP_REFUSED, 4, "proxy_connect_fail" },
+		{ BOS_CLS_UP_ANSWERED, 5, "proxy_refused" },
+		{ BOS_CLS_UP_UNKNOWN, 5, "proxy_refused" },
+	};
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		struct fx *x = fx_new();
+		int c = add_cand(x, "c2.example", NULL);
+
+		add_proxy(x, c, 12, "TCP_MISS", 503, "c2.example", "HIER_DIRECT", "203.0.113.66", NULL);
+		x->proxy[0].upstream = v[i].up;
+		x->proxy[0].dur_ns = S(11);
+		BT_ASSERT_EQ_INT(run(x), 0);
+		BT_ASSERT_EQ_INT(x->res.level, v[i].level);
+		BT_ASSERT_EQ_STR(bos_cls_reason_str(x->res.reason), v[i].why);
+		/* The evidence time is when Squid started the transaction. */
+		BT_ASSERT_EQ_INT(x->res.cands[c].ev[0].ts_ns, S(1));
+		bos_cls_result_release(&x->res);
+	}
+	/* A 200 is the origin's whatever the uplink says. */
+	{
+		struct fx *x = fx_new();
+		int c = add_cand(x, "c2.example", NULL);
+
+		add_proxy(x, c, 1, "TCP_MISS", 200, "c2.example", "HIER_DIRECT", "203.0.113.66", NULL);
+		x->proxy[0].upstream = BOS_CLS_UP_NO_ANSWER;
+		BT_ASSERT_EQ_INT(run(x), 0);
+		BT_ASSERT_EQ_INT(x->res.level, 6);
+		bos_cls_result_release(&x->res);
+	}
+}

@@ -159,18 +159,28 @@ static int on_idb(struct bos_capture *c, const uint8_t *body, size_t len, uint64
 	return 0;
 }
 
+/* Timestamps are clamped to [0, 2^62] ns (year 2116): hostile resolutions and offsets
+ * must not overflow the arithmetic downstream (durations, expiry times). */
+#define TS_MAX_NS ((int64_t)1 << 62)
+
 static int64_t ts_to_ns(const struct cap_iface *ifc, uint64_t ts)
 {
 	uint64_t sec = ts / ifc->units, frac = ts % ifc->units, ns;
+	int64_t off = ifc->offset_s, v;
 
 	if (ifc->units <= 1000000000u)
 		ns = frac * (1000000000u / ifc->units) +
 		     (1000000000u % ifc->units ? frac * (1000000000u % ifc->units) / ifc->units : 0);
 	else
 		ns = frac / (ifc->units / 1000000000u);
-	if (sec > (uint64_t)INT64_MAX / 1000000000 - 1)
-		sec = (uint64_t)INT64_MAX / 1000000000 - 1;
-	return (int64_t)sec * 1000000000 + (int64_t)ns + ifc->offset_s * 1000000000;
+	if (sec > (uint64_t)(TS_MAX_NS / 1000000000))
+		return TS_MAX_NS;
+	if (off > (int64_t)1 << 32)
+		off = (int64_t)1 << 32;
+	if (off < -((int64_t)1 << 32))
+		off = -((int64_t)1 << 32);
+	v = (int64_t)sec * 1000000000 + (int64_t)ns + off * 1000000000;
+	return v < 0 ? 0 : v > TS_MAX_NS ? TS_MAX_NS : v;
 }
 
 int cap_pcapng_open(struct bos_capture *c, struct bos_err *err)

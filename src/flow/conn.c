@@ -642,19 +642,25 @@ bool bos_conn_tcp_closed(const struct bos_conn *c)
 	       r->state == BOS_TCP_INACTIVE;
 }
 
+/* t + secs, saturating (capture times are bounded by the reader, but stay safe). */
+static int64_t add_s(int64_t t, int64_t secs)
+{
+	const int64_t d = secs * 1000000000;
+
+	return t > INT64_MAX - d ? INT64_MAX : t + d;
+}
+
 int64_t bos_conn_expiry(const struct bos_conn *c)
 {
-	const int64_t s = 1000000000;
-
 	if (c->proto == 6) {
 		if ((c->orig.state == BOS_TCP_SYN_SENT || c->orig.state == BOS_TCP_SYN_ACK_SENT) &&
 		    c->resp.state == BOS_TCP_INACTIVE)
-			return c->start_ns + BOS_FLOW_TCP_ATTEMPT_S * s;
+			return add_s(c->start_ns, BOS_FLOW_TCP_ATTEMPT_S);
 		if (c->orig.did_close || c->resp.did_close)
-			return c->last_ns + BOS_FLOW_TCP_CLOSE_S * s;
-		return c->last_ns + BOS_FLOW_TCP_IDLE_S * s;
+			return add_s(c->last_ns, BOS_FLOW_TCP_CLOSE_S);
+		return add_s(c->last_ns, BOS_FLOW_TCP_IDLE_S);
 	}
 	if (c->proto == 17)
-		return c->last_ns + BOS_FLOW_UDP_IDLE_S * s;
-	return c->last_ns + BOS_FLOW_ICMP_IDLE_S * s;
+		return add_s(c->last_ns, BOS_FLOW_UDP_IDLE_S);
+	return add_s(c->last_ns, BOS_FLOW_ICMP_IDLE_S);
 }

@@ -752,7 +752,7 @@ int bos_net_run(const struct bos_net_opts *opts, const char *const *captures, si
 	for (int o = 0; o < OUT__COUNT; o++) {
 		if (!e->out[o])
 			continue;
-		out_flush(e, o);
+		out_flush(e, (enum out_file)o);
 		if (fclose(e->out[o]) != 0 && !e->write_err)
 			e->write_err = errno;
 		e->out[o] = NULL;

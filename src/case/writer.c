@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "bos/clock.h"
@@ -90,6 +91,12 @@ int bos_case_create(struct bos_case **out, const char *final_dir, const struct b
 	c->dirfd = open(c->tmp_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (c->dirfd < 0) {
 		ret = bos_case_err_errno(err, errno, "%s: open", c->tmp_dir);
+		goto out;
+	}
+	/* mkdtemp makes 0700; a case is read by analysts and tools running as other users,
+	 * like its files (0644), so open it up the same way. */
+	if (fchmod(c->dirfd, 0755) < 0) {
+		ret = bos_case_err_errno(err, errno, "%s: chmod", c->tmp_dir);
 		goto out;
 	}
 	c->id = xstrdup(meta && meta->id ? meta->id : base);

@@ -82,6 +82,19 @@ expect_exit 1 "$BOS" verify "$TMP/link"
 grep -q '^not a regular file: sample.stix.json: is a symlink' "$TMP/expect.out" ||
 	fail "symlink: $(cat "$TMP/expect.out")"
 
+# A listed file that cannot be read is reported as such (as nobody when run as root).
+fresh_case unread
+chmod 000 "$TMP/unread/sample.stix.json"
+if [ "$(id -u)" -eq 0 ]; then
+	chmod 755 "$TMP"
+	expect_exit 1 setpriv --reuid=nobody --regid=nogroup --clear-groups "$BOS" verify \
+		"$TMP/unread"
+else
+	expect_exit 1 "$BOS" verify "$TMP/unread"
+fi
+grep -q '^unreadable: sample.stix.json: permission denied' "$TMP/expect.out" ||
+	fail "unreadable: $(cat "$TMP/expect.out")"
+
 # Hostile manifests. edit_manifest NAME PYTHON-EXPR-ON-m: rewrite the copy's manifest.
 edit_manifest() {
 	fresh_case "$1"

@@ -87,7 +87,7 @@ static size_t find_captures(const char *dir, char ***out)
 		v[n] = malloc(strlen(dir) + len + 2);
 		if (!v[n])
 			break;
-		sprintf(v[n], "%s/%s", dir, nm);
+		snprintf(v[n], strlen(dir) + len + 2, "%s/%s", dir, nm);
 		n++;
 	}
 	closedir(d);

@@ -2,7 +2,8 @@
 # Lab set-up and teardown times (issue #4): N observations of a sample that exits at once,
 # with and without the corporate services (dnsmasq + Squid), read back from each case's
 # events.jsonl (lab_up: network_ms = namespaces+links+cgroups, services_ms = wait until
-# dnsmasq/Squid/decoys/inet DNS listen, lab_ms = whole bos_lab_up; teardown: ms).
+# dnsmasq/Squid/decoys listen, inet_ms = inet servers (nft rules + DNS) up, counted from
+# their start in parallel with the services, lab_ms = whole bos_lab_up; teardown: ms).
 # Usage: bench/lab/run.sh [N]   (BOS=path/to/bos, default build/release/bos or build/dev/bos)
 # Needs root. Prints min / median / max in milliseconds.
 set -euo pipefail
@@ -42,6 +43,7 @@ for mode in no-services services; do
 	echo "== $mode"
 	echo "  network (netns, veths, cgroups) ms: $(field lab_up network_ms | stats)"
 	echo "  services listening ms:              $(field lab_up services_ms | stats)"
+	echo "  inet servers listening ms:          $(field lab_up inet_ms | stats)"
 	echo "  lab up total ms:                    $(field lab_up lab_ms | stats)"
 	echo "  teardown ms:                        $(field teardown ms | stats)"
 	echo "  whole observe run (wall) ms:        $(stats <"$W/wall-$mode")"

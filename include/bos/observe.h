@@ -58,6 +58,7 @@ struct bos_observe_opts {
 	enum bos_observe_tracer tracer;
 	const char *out;		/* final case dir; NULL: ./case-<time>-<rand> */
 	bool no_services;		/* lab without dnsmasq/Squid (bench, tests) */
+	uint64_t rotate_bytes;		/* capture file size before rotation; 0: default */
 	bos_observe_progress_fn progress;	/* may be NULL */
 	void *progress_ctx;
 };

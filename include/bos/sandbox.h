@@ -73,6 +73,7 @@ struct bos_lab_plan {
 	bool services;				/* run dnsmasq + Squid in corp */
 	bool decoys;				/* decoy file server listeners in corp */
 	bool capture;				/* traffic.pcap + gateway.pcap */
+	uint64_t capture_rotate_bytes;		/* next file after this size (>= 64 KiB) */
 	/* The simulated internet's regime (borrowed, must outlive the lab); NULL: the inet
 	 * namespace gets no servers (every connection to the internet is refused). */
 	const struct bos_profile *profile;
@@ -153,6 +154,7 @@ struct bos_lab {
 	uint64_t syslog_count, syslog_dropped;
 	int64_t up_ns;				/* measured: lab up (without services) */
 	int64_t services_ns;			/* measured: services accepting */
+	int64_t inet_ns;			/* measured: fork to inet DNS listening */
 	bool state_made;
 };
 

@@ -4,6 +4,7 @@
  * privileges, installs the signal handlers that let Ctrl-C finish the case as incomplete,
  * and prints the live status line. docs/man/bos-observe.1.md.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,7 @@
 
 static const char usage[] =
 	"usage: bos observe [--profile FILE] [--duration 2m] [--tracer auto|ebpf|ptrace|none]\n"
-	"                   [--no-services] [-o CASE] SAMPLE [-- ARGS]\n\n"
+	"                   [--no-services] [--rotate SIZE] [-o CASE] SAMPLE [-- ARGS]\n\n"
 	"Run SAMPLE as an unprivileged user on a workstation in a simulated corporate network\n"
 	"(namespaces: victim, corp with DNS + proxy + file server, simulated internet per\n"
 	"profile) and write a case directory: traffic.pcap, gateway.pcap, process.jsonl,\n"
@@ -29,6 +30,8 @@ static const char usage[] =
 	"                   whole process tree has exited\n"
 	"  --tracer T       process tracer: auto (default), ebpf, ptrace, none\n"
 	"  --no-services    no dnsmasq/Squid in corp (faster; DNS and proxy then fail)\n"
+	"  --rotate SIZE    start a new capture file (traffic-0001.pcap, ...) after SIZE\n"
+	"                   bytes: 64K..., 512M, 2G (default 256M)\n"
 	"  -o CASE          case directory to create (default ./case-<time>-<rand>)\n";
 
 struct status_ctx {
@@ -72,6 +75,28 @@ static void on_progress(void *ctx, const struct bos_observe_status *st)
 	fflush(stderr);
 }
 
+/* "512M", "64K", "2G", "1048576" -> bytes; 0 on bad input. */
+static uint64_t parse_size(const char *s)
+{
+	char *end;
+	unsigned long long v;
+
+	if (*s < '0' || *s > '9')
+		return 0;
+	v = strtoull(s, &end, 10);
+	if (v > (1ull << 40))
+		return 0;
+	if (!strcmp(end, "K"))
+		v <<= 10;
+	else if (!strcmp(end, "M"))
+		v <<= 20;
+	else if (!strcmp(end, "G"))
+		v <<= 30;
+	else if (*end)
+		return 0;
+	return v;
+}
+
 int cmd_observe(int argc, char **argv)
 {
 	struct bos_observe_opts o = { .tracer = BOS_OBSERVE_TRACER_AUTO };
@@ -95,7 +120,7 @@ int cmd_observe(int argc, char **argv)
 				break;
 			o.sample = a;
 		} else if (!strcmp(a, "--profile") || !strcmp(a, "--duration") ||
-			   !strcmp(a, "--tracer") || !strcmp(a, "-o")) {
+			   !strcmp(a, "--tracer") || !strcmp(a, "-o") || !strcmp(a, "--rotate")) {
 			const char *v = i + 1 < argc ? argv[++i] : NULL;
 
 			if (!v)
@@ -104,6 +129,11 @@ int cmd_observe(int argc, char **argv)
 				o.profile = v;
 			} else if (!strcmp(a, "-o")) {
 				o.out = v;
+			} else if (!strcmp(a, "--rotate")) {
+				o.rotate_bytes = parse_size(v);
+				if (o.rotate_bytes < (64u << 10))
+					return cli_usage("observe", "bad capture size '%s' (at least "
+							 "64K; K, M, G suffixes)", v);
 			} else if (!strcmp(a, "--duration")) {
 				o.duration_ms = bos_observe_parse_duration(v);
 				if (o.duration_ms <= 0)

@@ -331,6 +331,8 @@ int bos_observe_run(const struct bos_observe_opts *o, struct bos_observe_result 
 	if (prof->lab.user)
 		snprintf(plan.user, sizeof(plan.user), "%s", prof->lab.user);
 	plan.services = !o->no_services;
+	if (o->rotate_bytes)
+		plan.capture_rotate_bytes = o->rotate_bytes;
 	plan.profile = prof;
 
 	if (o->out) {
@@ -368,6 +370,7 @@ int bos_observe_run(const struct bos_observe_opts *o, struct bos_observe_result 
 	bos_case_setting_int(ob.c, "memory_limit", (int64_t)plan.mem_bytes, NULL);
 	bos_case_setting_int(ob.c, "pids_limit", plan.pids_max, NULL);
 	bos_case_setting_int(ob.c, "cpu_percent", plan.cpu_pct, NULL);
+	bos_case_setting_int(ob.c, "capture_rotate_bytes", (int64_t)plan.capture_rotate_bytes, NULL);
 	bos_case_setting_str(ob.c, "services", plan.services ? "dnsmasq,squid" : "none", NULL);
 	ret = write_stix(&ob, &sample, err);
 	snprintf(path, sizeof(path), "%s/profile.yaml", bos_case_dir(ob.c));
@@ -404,6 +407,7 @@ int bos_observe_run(const struct bos_observe_opts *o, struct bos_observe_result 
 	bos_json_kv_str(&ob.j, "run_id", plan.runid);
 	bos_json_kv_int(&ob.j, "network_ms", lab.up_ns / 1000000);
 	bos_json_kv_int(&ob.j, "services_ms", lab.services_ns / 1000000);
+	bos_json_kv_int(&ob.j, "inet_ms", lab.inet_ns / 1000000);
 	bos_json_kv_int(&ob.j, "lab_ms", t / 1000000);
 	bos_json_kv_int(&ob.j, "total_ms", (bos_clock_now_ns() - ob.start_ns) / 1000000);
 	bos_json_kv_str(&ob.j, "cgroup", lab.cg_mode == BOS_CGROUP_V2 ? "v2" : "v1");

@@ -7,7 +7,7 @@
  * for CLONE_NEWNET) before opening its interface, so the bos process itself stays in the
  * host's namespace. Timestamps are nanosecond CLOCK_REALTIME (pcap_set_tstamp_precision),
  * the clock of every other record of a case; files use the nanosecond pcap magic. After
- * BOS_CAPTURE_ROTATE_BYTES a file is closed and the next one is <base>-0001.pcap, -0002 ...
+ * plan->capture_rotate_bytes (default BOS_CAPTURE_ROTATE_BYTES) a file is closed and the next one is <base>-0001.pcap, -0002 ...
  * At stop, pcap_stats gives the kernel's received/dropped counts, kept for the case.
  */
 #include <errno.h>
@@ -35,6 +35,7 @@ struct bos_lab_capture {
 	char ifname[32];
 	char dir[BOS_LAB_PATH_MAX];
 	char base[32];			/* "traffic" */
+	uint64_t rotate;		/* bytes per file */
 	/* ready handshake */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -124,7 +125,7 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *b
 	struct bos_lab_capture *cap = (struct bos_lab_capture *)user;
 	struct bos_lab_pkt_class k;
 
-	if (cap->file_bytes + 16 + h->caplen > BOS_CAPTURE_ROTATE_BYTES) {
+	if (cap->file_bytes > 24 && cap->file_bytes + 16 + h->caplen > cap->rotate) {
 		pcap_dump_close(cap->dump);
 		cap->dump = NULL;
 		if (open_dump(cap) < 0)
@@ -224,6 +225,7 @@ static int start_one(struct bos_lab *lab, int i, const char *ifname, const char 
 	snprintf(cap->ifname, sizeof(cap->ifname), "%s", ifname);
 	snprintf(cap->dir, sizeof(cap->dir), "%s", lab->plan->logdir);
 	snprintf(cap->base, sizeof(cap->base), "%s", base);
+	cap->rotate = lab->plan->capture_rotate_bytes;
 	pthread_mutex_init(&cap->mu, NULL);
 	pthread_cond_init(&cap->cv, NULL);
 	cap->stopfd = eventfd(0, EFD_CLOEXEC);

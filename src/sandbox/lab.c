@@ -44,6 +44,7 @@ void bos_lab_plan_init(struct bos_lab_plan *plan)
 		.services = true,
 		.decoys = true,
 		.capture = true,
+		.capture_rotate_bytes = BOS_CAPTURE_ROTATE_BYTES,
 		.uid = 1042,
 		.gid = 1042,
 		.home_bytes = 64ull << 20,
@@ -100,6 +101,8 @@ int bos_lab_plan_validate(struct bos_lab_plan *plan, struct bos_err *err)
 	    plan->cpu_pct < 1 || plan->cpu_pct > 6400)
 		return bos_err_set(err, -BOS_EUSAGE, "limits too small (home >= 1 MiB, memory "
 				   ">= 16 MiB, pids >= 8, cpu 1..6400%%)");
+	if (plan->capture_rotate_bytes < (64u << 10))
+		return bos_err_set(err, -BOS_EUSAGE, "capture files must be allowed >= 64 KiB");
 	if (plan->logdir[0] != '/' || stat(plan->logdir, &st) < 0 || !S_ISDIR(st.st_mode))
 		return bos_err_set(err, -BOS_EUSAGE, "log dir '%s' must be an existing absolute "
 				   "directory", plan->logdir);
@@ -244,6 +247,7 @@ static int inet_start(struct bos_lab *lab, struct bos_err *err)
 	if (pid == 0)
 		inet_main(lab);
 	lab->inet_pid = pid;
+	lab->inet_ns = bos_clock_now_ns();
 	return 0;
 }
 
@@ -253,6 +257,7 @@ static int inet_wait(struct bos_lab *lab, struct bos_err *err)
 	int st, ret;
 
 	ret = lab_wait_tcp(lab->nsfd[BOS_LAB_NS_INET], BOS_LAB_GW_INET_IP, 53, 5000, err);
+	lab->inet_ns = bos_clock_now_ns() - lab->inet_ns;
 	if (!ret)
 		return 0;
 	if (lab->inet_pid > 0 && waitpid(lab->inet_pid, &st, WNOHANG) == lab->inet_pid) {

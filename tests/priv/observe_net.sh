@@ -6,6 +6,15 @@
 . "$BOS_SRC/tests/data/samples/lab_common.sh"
 need_lab_tools
 
+# Without privileges it says so plainly.
+if command -v setpriv >/dev/null; then
+	rc=0
+	setpriv --reuid=65534 --regid=65534 --clear-groups $BOS observe "$SAMPLES/observe-net.sh" \
+		>"$TMP/np.out" 2>"$TMP/np.err" || rc=$?
+	[ $rc -eq 1 ] || fail "unprivileged observe exited $rc"
+	grep -q "needs root (CAP_SYS_ADMIN and CAP_NET_ADMIN)" "$TMP/np.err" || fail "no privilege message: $(cat "$TMP/np.err")"
+fi
+
 C=$TMP/case
 $BOS observe --tracer none --duration 20s --profile "$SAMPLES/observe-net.yaml" -o "$C" \
 	"$SAMPLES/observe-net.sh" >"$TMP/out" 2>"$TMP/err" || fail "observe failed: $(cat "$TMP/err")"
@@ -23,6 +32,7 @@ grep -q "step resolve-ok 203.0.113.10" "$out" || fail "resolve-ok: $(cat "$out")
 grep -q "step resolve-nx failed" "$out" || fail "resolve-nx: $(cat "$out")"
 grep -q "step resolve-sf failed" "$out" || fail "resolve-sf: $(cat "$out")"
 grep -q "step proxy-ok 200" "$out" || fail "proxy-ok: $(cat "$out")"
+grep -q "step proxy-tls 200" "$out" || fail "proxy-tls (CONNECT to the TLS sinkhole): $(cat "$out")"
 grep -q "step direct-404 404" "$out" || fail "direct-404: $(cat "$out")"
 grep -q "step direct-drop 000 rc=28" "$out" || fail "direct-drop (timeout expected): $(cat "$out")"
 grep -q "step direct-refuse 000 rc=7" "$out" || fail "direct-refuse (refused expected): $(cat "$out")"
@@ -55,8 +65,8 @@ a=$(tshark -n -r "$T" -Y 'dns.flags.response==1 && dns.qry.name=="ok.test.exampl
 [ "$(tcount "$T" 'ip.src==203.0.113.40 && tcp.flags.syn==1')" -eq 0 ] || fail "refusing address sent a SYN-ACK"
 # HTTP statuses: 404 directly, 200 through the proxy (victim side) and on the gateway.
 [ "$(tcount "$T" 'ip.src==203.0.113.20 && http.response.code==404')" -eq 1 ] || fail "no single HTTP 404"
-[ "$(tcount "$T" 'ip.src==10.66.0.1 && tcp.srcport==3128 && http.response.code==200')" -eq 1 ] ||
-	fail "no HTTP 200 from the proxy"
+[ "$(tcount "$T" 'ip.src==10.66.0.1 && tcp.srcport==3128 && http.response.code==200 && http.response_for.uri=="http://ok.test.example/via-proxy"')" -eq 1 ] ||
+	fail "no HTTP 200 from the proxy for the proxied GET"
 [ "$(tcount "$T" 'http.request.uri=="http://ok.test.example/via-proxy"')" -eq 1 ] ||
 	fail "proxied request not on the victim link"
 G=$C/gateway.pcap
@@ -71,7 +81,9 @@ done
 # Proxy log: Squid's native format, the proxied fetch with its status.
 grep -Eq '^[0-9]+\.[0-9]{3} +[0-9]+ 10\.66\.0\.10 TCP_MISS/200 [0-9]+ GET http://ok\.test\.example/via-proxy - HIER_DIRECT/203\.0\.113\.10 ' \
 	"$C/proxy.log" || fail "proxy.log: $(cat "$C/proxy.log")"
-[ "$(wc -l <"$C/proxy.log")" -eq 1 ] || fail "proxy.log should have exactly one line: $(cat "$C/proxy.log")"
+grep -Eq '^[0-9]+\.[0-9]{3} +[0-9]+ 10\.66\.0\.10 TCP_TUNNEL/200 [0-9]+ CONNECT ok\.test\.example:443 - HIER_DIRECT/203\.0\.113\.10 ' \
+	"$C/proxy.log" || fail "proxy.log lacks the CONNECT: $(cat "$C/proxy.log")"
+[ "$(wc -l <"$C/proxy.log")" -eq 2 ] || fail "proxy.log should have exactly two lines: $(cat "$C/proxy.log")"
 # DNS log: dnsmasq's own lines for the queries.
 grep -q 'query\[A\] nx.test.example from 10.66.0.10' "$C/dns.log" || fail "dns.log lacks the nx query"
 # Environment events.

@@ -6,6 +6,7 @@ echo "step resolve-ok $(getent ahostsv4 ok.test.example | head -n1 | cut -d' ' -
 getent ahostsv4 nx.test.example >/dev/null && echo "step resolve-nx found" || echo "step resolve-nx failed"
 getent ahostsv4 sf.test.example >/dev/null && echo "step resolve-sf found" || echo "step resolve-sf failed"
 echo "step proxy-ok $(curl -s -m 5 -o /dev/null -w '%{http_code}' http://ok.test.example/via-proxy)"
+echo "step proxy-tls $(curl -sk -m 5 -o /dev/null -w '%{http_code}' https://ok.test.example/tls)"
 echo "step direct-404 $(curl -s -m 5 --noproxy '*' -o /dev/null -w '%{http_code}' http://203.0.113.20/missing)"
 echo "step direct-drop $(curl -s --connect-timeout 1 --noproxy '*' -o /dev/null -w '%{http_code}' http://203.0.113.30/ ; echo " rc=$?")"
 echo "step direct-refuse $(curl -s -m 3 --noproxy '*' -o /dev/null -w '%{http_code}' http://203.0.113.40/ ; echo " rc=$?")"

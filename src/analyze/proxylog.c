@@ -65,7 +65,8 @@ static bool parse_time(struct bos_span s, int64_t *ns)
 		for (size_t i = 0; i < frac.len; i++)
 			scale /= 10;
 	}
-	if (!span_u64(sec, 11, &secs))	/* up to year 5138 */
+	/* At most 10 digits and below 2^63 ns (year 2262): no overflow below. */
+	if (!span_u64(sec, 10, &secs) || secs >= 9223372036u)
 		return false;
 	*ns = (int64_t)secs * 1000000000LL + (int64_t)(f * (dot ? scale : 0));
 	return true;

@@ -302,11 +302,12 @@ static bool secs_to_ns(const char *s, int64_t *ns)
 	if (!s || !*s)
 		return false;
 	for (; *p >= '0' && *p <= '9'; p++) {
-		if (++digits > 11)
+		if (++digits > 10)
 			return false;
 		sec = sec * 10 + (*p - '0');
 	}
-	if (!digits)
+	/* Below 2^63 ns (year 2262): sec * 1e9 + frac can not overflow. */
+	if (!digits || sec >= 9223372036LL)
 		return false;
 	if (*p == '.') {
 		int fd = 0;
@@ -336,7 +337,8 @@ static bool rfc3339_to_ns(const char *s, int64_t *ns)
 	if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6 ||
 	    n != 19)
 		return false;
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60 || y < 1970)
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60 || y < 1970 ||
+	    y > 2261)
 		return false;
 	p = s + n;
 	if (*p == '.') {
@@ -378,8 +380,8 @@ static bool ftime(struct json_object *o, const char *key, int64_t *ns)
 
 		if (x < 0)
 			return false;
-		/* Plain seconds are < 1e11; anything bigger is nanoseconds. */
-		*ns = x < 100000000000LL ? x * 1000000000LL : x;
+		/* Plain seconds are < 1e10 (year 2286: past int64 ns anyway); bigger is ns. */
+		*ns = x < 9223372036LL ? x * 1000000000LL : x;
 		return true;
 	}
 	if (json_object_is_type(v, json_type_string))

@@ -263,34 +263,40 @@ static void summary_evidence(struct bos_buf *sum, const struct ana *a,
 {
 	char esc[160];
 
+	/* Every string here may be missing from a hostile input line. */
+#define S_(x) ((x) ? (x) : "-")
 	switch (e->kind) {
 	case BOS_CLS_EV_DNS:
-		bos_buf_addf(sum, "dns %s rcode %d", bos_escape_str(esc, sizeof(esc), a->dns[e->idx].query),
+		bos_buf_addf(sum, "dns %s rcode %d", bos_escape_str(esc, sizeof(esc), S_(a->dns[e->idx].query)),
 			     a->dns[e->idx].rcode);
 		break;
-	case BOS_CLS_EV_FLOW:
-		bos_buf_addf(sum, "flow %s %s:%u %s", bos_escape_str(esc, 64, a->flows[e->idx].uid),
-			     a->flows[e->idx].resp_h ? a->flows[e->idx].resp_h : "?",
+	case BOS_CLS_EV_FLOW: {
+		char h[64], st[16];
+
+		bos_buf_addf(sum, "flow %s %s:%u %s", bos_escape_str(esc, 64, S_(a->flows[e->idx].uid)),
+			     bos_escape_str(h, sizeof(h), S_(a->flows[e->idx].resp_h)),
 			     a->flows[e->idx].resp_p,
-			     a->flows[e->idx].conn_state ? a->flows[e->idx].conn_state : "-");
+			     bos_escape_str(st, sizeof(st), S_(a->flows[e->idx].conn_state)));
 		break;
+	}
 	case BOS_CLS_EV_HTTP:
 		bos_buf_addf(sum, "http %d %s", a->http[e->idx].status,
-			     bos_escape_str(esc, sizeof(esc), a->http_uri[e->idx]));
+			     bos_escape_str(esc, sizeof(esc), S_(a->http_uri[e->idx])));
 		break;
 	case BOS_CLS_EV_TLS:
 		bos_buf_addf(sum, "tls %s", a->tls[e->idx].established ? "established" : "failed");
 		break;
 	case BOS_CLS_EV_PROXY:
 		bos_buf_addf(sum, "proxy.log:%u %s/%03d", a->proxy[e->idx].line,
-			     bos_escape_str(esc, 64, a->proxy[e->idx].result), a->proxy[e->idx].status);
+			     bos_escape_str(esc, 64, S_(a->proxy[e->idx].result)), a->proxy[e->idx].status);
 		break;
 	case BOS_CLS_EV_PEV:
-		bos_buf_addf(sum, "process event %s", bos_escape_str(esc, 64, a->pevs[e->idx].id));
+		bos_buf_addf(sum, "process event %s", bos_escape_str(esc, 64, S_(a->pevs[e->idx].id)));
 		break;
 	default:
 		break;
 	}
+#undef S_
 }
 
 void ana_render(struct ana *a, const struct bos_cls_result *res)
@@ -369,8 +375,10 @@ void ana_render(struct ana *a, const struct bos_cls_result *res)
 		bos_json_obj_end(&j);
 
 		if (oi < 10) {
+			const char *label = cand_label(a, (int)c);
+
 			bos_buf_addf(sum, "  c2 %s: level %u %s",
-				     bos_escape_str(esc, 80, cand_label(a, (int)c)), cr->level,
+				     bos_escape_str(esc, 80, label ? label : "-"), cr->level,
 				     bos_cls_reason_str(cr->reason));
 			if (cr->n_ev) {
 				bos_buf_addstr(sum, " [");

@@ -329,3 +329,43 @@ void test_analyze__missing_and_empty_inputs(void)
 	BT_ASSERT_EQ_INT(bos_analyze_path(dir, &o, &out, &err), -BOS_EINPUT);	/* empty dir */
 	bos_analyze_out_release(&out);
 }
+
+/* Found by fuzz_proxylog (fuzz/regress/proxylog/ts-overflow): 11-digit seconds overflowed
+ * int64 nanoseconds. Anything at or past 2^63 ns is malformed. */
+void test_proxylog__huge_timestamp_is_malformed(void)
+{
+	struct bos_proxy_rec r;
+
+	BT_ASSERT_EQ_INT(parse("15797763953    43 127.0.0.1 TCP_TUNNEL/200 39 CONNECT x:443 - "
+			       "HIER_DIRECT/1.2.3.4 -", &r), BOS_PARSE_MALFORMED);
+	BT_ASSERT_EQ_INT(parse("9223372036.000 43 127.0.0.1 TCP_TUNNEL/200 39 CONNECT x:443 - "
+			       "HIER_DIRECT/1.2.3.4 -", &r), BOS_PARSE_MALFORMED);
+	BT_ASSERT_EQ_INT(parse("9223372035.999 43 127.0.0.1 TCP_TUNNEL/200 39 CONNECT x:443 - "
+			       "HIER_DIRECT/1.2.3.4 -", &r), BOS_PARSE_OK);
+	BT_ASSERT_EQ_INT(r.ts_ns, 9223372035999000000LL);
+}
+
+/* Found by fuzz_analyze_logs (fuzz/regress/analyze_logs/null-summary-string): a flow without
+ * uid or conn_state reached the summary as a NULL string. */
+void test_analyze__records_without_optional_strings(void)
+{
+	const char *dir = fresh_dir("nouid");
+	struct bos_analyze_out out;
+	struct json_object *a;
+	int ret;
+
+	put(dir, "conn.jsonl",
+	    "{\"ts\":1600000000.5,\"id.orig_h\":\"10.0.0.1\",\"id.resp_h\":\"198.51.100.7\","
+	    "\"proto\":\"tcp\",\"orig_bytes\":5,\"resp_bytes\":5}\n"
+	    "{\"ts\":99999999999.5,\"id.orig_h\":\"10.0.0.1\",\"id.resp_h\":\"198.51.100.8\","
+	    "\"proto\":\"tcp\"}\n");
+	a = analyze(dir, &out, &ret);
+	BT_ASSERT_EQ_INT(ret, 0);
+	BT_ASSERT(a != NULL);
+	BT_ASSERT_EQ_INT(jint(a, "level"), 6);
+	BT_ASSERT(strstr(out.summary.data, "flow - 198.51.100.7:0 -"));
+	/* The out-of-range time is a malformed record, reported, not a wrapped number. */
+	BT_ASSERT_EQ_INT(out.n_problems, 1);
+	json_object_put(a);
+	bos_analyze_out_release(&out);
+}

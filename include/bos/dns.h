@@ -91,6 +91,7 @@ struct bos_dns_msg {
 	size_t n_an;
 	size_t n_ns_parsed, n_ar_parsed;	/* authority/additional records walked (not kept) */
 	unsigned anomalies;		/* enum bos_dns_anomaly_flags */
+	bool netbios;			/* parsed by bos_dns_parse_nbns */
 };
 
 /* Parse one DNS message of len bytes. See the header comment for results. */

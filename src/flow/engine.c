@@ -12,7 +12,6 @@
  * Output is JSON Lines through bos_json; each file has one bos_buf flushed every 256 KiB.
  */
 #include <errno.h>
-#include <openssl/sha.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -254,7 +253,8 @@ static void app_pick(struct flow *f, bool from_orig, const uint8_t *p, size_t le
 static void dns_msg(struct flow *f, const uint8_t *p, size_t len)
 {
 	struct bos_dns_msg m;
-	enum bos_parse r = bos_dns_parse(p, len, &m);
+	enum bos_parse r = f->c.orig_p == 137 || f->c.resp_p == 137 ? /* NetBIOS NS (proto) */
+				   bos_dns_parse_nbns(p, len, &m) : bos_dns_parse(p, len, &m);
 
 	if (r == BOS_PARSE_MALFORMED)
 		f->eng->st->dns_malformed++;
@@ -336,17 +336,21 @@ static void deliver_resp(void *ctx, const uint8_t *data, size_t len)
 
 /* ---- flow lifecycle ---- */
 
+/* Zeek-style uid: 'C' + 17 base62 digits of 96 bits, from SipHash of the flow's tuple,
+ * start time and creation number under the run's seed (random, or fixed with
+ * --deterministic: then the same input gives the same uids). */
 static void make_uid(struct engine *e, struct flow *f)
 {
 	static const char b62[] = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
-	uint8_t in[16 + 16 + 16 + 8 + 8 + 4], md[SHA_DIGEST_LENGTH];
+	uint8_t in[16 + 16 + 8 + 8 + 4];
 	const struct bos_conn *c = &f->c;
-	uint64_t hi = 0, lo = 0;
+	uint64_t k1[2], k2[2], hi, lo;
 	size_t n = 0;
 
-	memcpy(in, e->seed, 16);
-	n += 16;
-	memcpy(in + n, c->orig_h, 16);
+	memcpy(k1, e->seed, 16);
+	memcpy(k2, e->seed, 16);
+	k2[0] ^= 0x5bd1e9955bd1e995ULL;
+	memcpy(in, c->orig_h, 16);
 	n += 16;
 	memcpy(in + n, c->resp_h, 16);
 	n += 16;
@@ -358,10 +362,8 @@ static void make_uid(struct engine *e, struct flow *f)
 	in[n++] = (uint8_t)c->orig_p;
 	in[n++] = (uint8_t)(c->resp_p >> 8);
 	in[n++] = (uint8_t)c->resp_p;
-	SHA1(in, n, md);
-	memcpy(&hi, md, 8);
-	memcpy(&lo, md + 8, 4);
-	/* 96 bits: 64 as 11 base62 digits, 32 as 6, like Zeek's 'C' + base62 uids. */
+	hi = ft_siphash(k1, in, n);
+	lo = ft_siphash(k2, in, n) & 0xffffffffu;
 	f->uid[0] = 'C';
 	for (int i = 1; i <= 11; i++, hi /= 62)
 		f->uid[i] = b62[hi % 62];

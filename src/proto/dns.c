@@ -386,6 +386,7 @@ enum bos_parse bos_dns_parse_nbns(const uint8_t *p, size_t len, struct bos_dns_m
 {
 	enum bos_parse r = bos_dns_parse(p, len, m);
 
+	m->netbios = true;
 	for (size_t i = 0; i < m->n_qd; i++)
 		m->qd[i].name = netbios_decode(m->qd[i].name);
 	for (size_t i = 0; i < m->n_an; i++)
@@ -647,7 +648,9 @@ void bos_dns_write_json(const struct bos_dns_txn *tx, struct bos_json *j)
 		bos_json_key(j, "rtt");
 		bos_json_double(j, (double)(tx->resp_ts_ns - tx->query_ts_ns) / 1e9, 6);
 	}
-	if (qd)
+	if (qd && any->netbios)
+		bos_json_kv_str(j, "query", qd->name);	/* Zeek: decoded NetBIOS names keep case */
+	else if (qd)
 		kv_lower(j, "query", qd->name);
 	else if (r && r->n_an)
 		kv_lower(j, "query", r->an[0].name);	/* Zeek: mDNS answers carry no question */

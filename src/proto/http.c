@@ -229,13 +229,18 @@ static void trim(const uint8_t **p, size_t *n)
 		(*n)--;
 }
 
-/* "HTTP/d.d" at p (len n): copies "d.d" into ver. */
+/* "HTTP/d.d" at p (len n): copies "d.d" into ver. Like Zeek, a sloppy version of up to
+ * three digits and dots ("HTTP/1.", "HTTP/1") is accepted and flagged malformed. */
 static bool parse_version(const uint8_t *p, size_t n, struct bos_buf *ver, unsigned *flags)
 {
-	if (n != 8 || memcmp(p, "HTTP/", 5) || !proto_is_digit(p[5]) || p[6] != '.' ||
-	    !proto_is_digit(p[7]))
+	if (n < 5 || n > 8 || memcmp(p, "HTTP/", 5))
 		return false;
-	set_field(ver, p + 5, 3, flags);
+	for (size_t i = 5; i < n; i++)
+		if (!proto_is_digit(p[i]) && p[i] != '.')
+			return false;
+	if (n != 8 || !proto_is_digit(p[5]) || p[6] != '.' || !proto_is_digit(p[7]))
+		*flags |= BOS_HTTP_F_MALFORMED;
+	set_field(ver, p + 5, n - 5, flags);
 	return true;
 }
 
@@ -463,7 +468,7 @@ static bool request_line(struct bos_http_conn *c, const uint8_t *p, size_t n)
 	sp2 = p + n;
 	while (sp2 > sp1 + 1 && sp2[-1] != ' ')
 		sp2--;
-	if (sp2 <= sp1 + 1 || n - (size_t)(sp2 - p) != 8)
+	if (sp2 <= sp1 + 1 || n - (size_t)(sp2 - p) < 5 || n - (size_t)(sp2 - p) > 8)
 		return false;
 	ulen = (size_t)(sp2 - 1 - (sp1 + 1));
 	if (!ulen)
@@ -478,7 +483,7 @@ static bool request_line(struct bos_http_conn *c, const uint8_t *p, size_t n)
 		e = entry_new();
 		c->q[c->nq++] = e;
 	}
-	if (!parse_version(sp2, 8, &e->t.version, &e->t.flags)) {
+	if (!parse_version(sp2, n - (size_t)(sp2 - p), &e->t.version, &e->t.flags)) {
 		if (e != &c->scratch) {
 			c->nq--;
 			entry_free(e);
@@ -868,7 +873,8 @@ void bos_http_write_json(const struct bos_http_txn *t, struct bos_json *j)
 	kv_buf(j, "host", &t->host);
 	kv_buf(j, "uri", &t->uri);
 	kv_buf(j, "referrer", &t->referrer);
-	kv_buf(j, "version", t->version.len ? &t->version : &t->resp_version);
+	/* Zeek: the response's version overwrites the request's. */
+	kv_buf(j, "version", t->resp_version.len ? &t->resp_version : &t->version);
 	kv_buf(j, "user_agent", &t->user_agent);
 	kv_buf(j, "origin", &t->origin);
 	bos_json_kv_uint(j, "request_body_len", t->request_body_len);

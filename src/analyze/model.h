@@ -13,6 +13,7 @@
 #include "bos/classify.h"
 
 struct arena_blk;
+struct json_tokener;
 
 /* Input file, for analysis.json "inputs" and problem messages. */
 struct ana_input {
@@ -28,6 +29,7 @@ struct ana_pev_extra {
 
 struct ana {
 	struct arena_blk *arena;
+	struct json_tokener *tok;	/* shared by every JSONL reader */
 	const struct bos_analyze_opts *opts;
 	struct bos_analyze_out *out;
 

@@ -70,6 +70,9 @@ const char *ana_strdup(struct ana *a, const char *s)
 
 void ana_arena_free(struct ana *a)
 {
+	if (a->tok)
+		json_tokener_free(a->tok);
+	a->tok = NULL;
 	while (a->arena) {
 		struct arena_blk *n = a->arena->next;
 
@@ -212,12 +215,18 @@ static int read_lines(struct ana *a, const char *dir, const char *file, line_fn 
 static struct json_object *json_line(struct ana *a, struct ana_input *in, uint64_t lineno,
 				     const char *line, size_t len)
 {
-	struct json_tokener *tok = json_tokener_new_ex(16);
+	struct json_tokener *tok = a->tok;
 	struct json_object *o = NULL;
 	enum json_tokener_error e;
 
-	if (!tok)
-		return NULL;
+	/* One depth-limited tokener for all lines, reset per line (allocation is most of the
+	 * cost of reading a big conn.jsonl otherwise). */
+	if (!tok) {
+		tok = a->tok = json_tokener_new_ex(16);
+		if (!tok)
+			return NULL;
+	}
+	json_tokener_reset(tok);
 	o = json_tokener_parse_ex(tok, line, (int)len);
 	e = json_tokener_get_error(tok);
 	if (e == json_tokener_success) {
@@ -237,7 +246,6 @@ static struct json_object *json_line(struct ana *a, struct ana_input *in, uint64
 		o = NULL;
 		in->skipped++;
 	}
-	json_tokener_free(tok);
 	return o;
 }
 

@@ -296,9 +296,10 @@ static void section_level(struct page *p)
 
 		raw(p, "<h3>Evidence</h3>\n<table id=\"evidence\"><tr><th>kind</th><th>level</th>"
 		       "<th>reason</th><th>time</th><th>record</th></tr>\n");
-		for (size_t i = 0; ev && json_object_is_type(ev, json_type_array) &&
-				   i < json_object_array_length(ev) && i < BOS_REPORT_MAX_ROWS;
-		     i++) {
+		size_t nev = ev && json_object_is_type(ev, json_type_array)
+				     ? json_object_array_length(ev) : 0;
+
+		for (size_t i = 0; i < nev && i < 12; i++) {
 			struct json_object *e = json_object_array_get_idx(ev, i);
 			bool first = true;
 
@@ -328,6 +329,9 @@ static void section_level(struct page *p)
 			raw(p, "</td></tr>\n");
 		}
 		raw(p, "</table>\n");
+		if (nev > 12)
+			rawf(p, "<p class=\"muted\">12 of %zu evidence records shown; all are in "
+				"analysis.json.</p>\n", nev);
 	}
 	raw(p, "</section>\n");
 }
@@ -468,6 +472,7 @@ static void section_visual(struct page *p)
 	int64_t lts[16];
 	int llv[16];
 	size_t nl = level_points(p, lts, llv, 16), burst = 0;
+	int64_t gap = BURST_GAP_NS;
 	const int y_c2 = 40, y_op = 100, y_auto = 150, y_lv = 190, h_lv = 96;
 	const int height = y_lv + h_lv + 40;
 
@@ -511,6 +516,13 @@ static void section_visual(struct page *p)
 		raw(p, "</text>\n");
 	}
 	/* operator bursts: operator-driven entries closer than BURST_GAP_NS */
+	/* bursts as the classifier cut them: its gap setting, else its default */
+	{
+		int64_t gap_ms = 0;
+
+		if (rp_int(rp_get(p->c->analysis, "settings"), "gap_ms", &gap_ms) && gap_ms > 0)
+			gap = gap_ms * 1000000LL;
+	}
 	for (size_t i = 0; i < tl->n;) {
 		size_t k, n = 0;
 		int64_t first, last;
@@ -523,7 +535,7 @@ static void section_visual(struct page *p)
 		for (k = i; k < tl->n; k++) {
 			if (!tl->entries[k].operator_driven)
 				continue;
-			if (tl->entries[k].ts_ns - last > BURST_GAP_NS)
+			if (tl->entries[k].ts_ns - last > gap)
 				break;
 			last = tl->entries[k].ts_ns;
 			n++;
@@ -608,7 +620,8 @@ static void section_visual(struct page *p)
 		     SVG_LEFT, y_lv + h_lv / 2);
 	}
 	raw(p, "</svg>\n<p class=\"muted\">Blue: C2 contacts and sessions (red: failed). "
-	       "Orange: operations that followed C2 data (operator-driven), grouped in bursts. "
+	       "Orange: operations that followed C2 data (operator-driven), grouped in bursts "
+	       "(the classifier's gap). "
 	       "Grey: automatic activity. Triangle: sample start. Hover a mark for details.</p>\n"
 	       "</section>\n");
 }
@@ -674,9 +687,11 @@ static void section_timeline(struct page *p)
 		}
 		if (e->repeats)
 			rawf(p, " <span class=\"muted\">(&times;%zu)</span>", e->repeats + 1);
-		if (e->has_out_bytes && e->kind != BOS_TL_C2_CONTACT)
+		if (e->has_out_bytes && e->out_bytes)
 			rawf(p, " <span class=\"muted\">%s %" PRIu64 " B</span>",
-			     e->kind == BOS_TL_UPLOAD ? "sent" : "output", e->out_bytes);
+			     e->kind == BOS_TL_COMMAND || e->kind == BOS_TL_SAMPLE_START ? "wrote"
+											  : "sent",
+			     e->out_bytes);
 		raw(p, "</td><td class=\"mono\">");
 		for (size_t a = 0; a < e->nancestry; a++) {
 			if (a)
@@ -692,10 +707,17 @@ static void section_timeline(struct page *p)
 			tech_link(p, e->techniques[t]);
 		}
 		raw(p, "</td><td class=\"mono muted\">");
-		for (size_t v = 0; v < e->nevidence; v++) {
+		for (size_t v = 0; v < e->nevidence && v < 2; v++) {
 			if (v)
 				raw(p, "<br>");
 			E(p, e->evidence[v]);
+		}
+		{
+			size_t total = e->repeats + 1 > e->nevidence ? e->repeats + 1 : e->nevidence;
+			size_t shown = e->nevidence < 2 ? e->nevidence : 2;
+
+			if (total > shown)
+				rawf(p, "<br>(+%zu more)", total - shown);
 		}
 		if (e->trigger) {
 			raw(p, "<br>after ");

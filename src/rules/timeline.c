@@ -1050,7 +1050,12 @@ static void on_http_line(struct json_object *o, uint64_t line, void *arg)
 			bos_buf_addf(&out, "HTTP %" PRId64, status);
 		else
 			bos_buf_addstr(&out, "no response");
-		contact(b, jtime(o), id, s.data, out.data);
+		struct bos_tl_entry *e = contact(b, jtime(o), id, s.data, out.data);
+
+		if (e && body > 0) {
+			e->out_bytes = (uint64_t)body;
+			e->has_out_bytes = true;
+		}
 	}
 	if (body >= UPLOAD_MIN_BYTES) {
 		struct bos_tl_entry *e = entry_new(b, BOS_TL_UPLOAD, jtime(o));
@@ -1208,10 +1213,12 @@ static void finish(struct builder *b)
 		if (e->kind != BOS_TL_COMMAND && e->kind != BOS_TL_SAMPLE_START)
 			continue;
 		for (size_t k = 0; k < b->nprocs; k++) {
+			/* Only what went through fds the tracer follows: output into a pipe
+			 * (back to the implant) is not counted, so 0 means "not seen". */
 			if (b->procs[k].pid == e->pid && b->procs[k].image && e->image &&
 			    !strcmp(b->procs[k].image, e->image)) {
 				e->out_bytes = b->procs[k].out_bytes;
-				e->has_out_bytes = true;
+				e->has_out_bytes = e->out_bytes > 0;
 				break;
 			}
 		}
@@ -1232,31 +1239,31 @@ static void finish(struct builder *b)
 			}
 		}
 	}
-	/* Beacons: a contact identical to the previous one of its kind within 2 minutes is
-	 * folded into it (count in evidence, up to MAX_EVIDENCE ids). */
+	/* Beacons: a contact identical (summary and outcome) to an earlier one that ended less
+	 * than 2 minutes before is folded into it, whatever happened in between: `repeats`
+	 * counts them, the duration grows to cover them, evidence keeps the first ids. The
+	 * operations keep their own `trigger`, so no causality is lost. */
 	for (size_t i = 0; i < tl->n; i++) {
 		struct bos_tl_entry *e = &tl->entries[i];
 		bool merged = false;
 
-		if (e->kind == BOS_TL_C2_CONTACT) {
-			for (size_t k = w; k-- > 0;) {
-				struct bos_tl_entry *p = &tl->entries[k];
+		for (size_t k = w, seen = 0; e->kind == BOS_TL_C2_CONTACT && k-- > 0 && seen < 4096;
+		     seen++) {
+			struct bos_tl_entry *p = &tl->entries[k];
 
-				if (p->kind != BOS_TL_C2_CONTACT)
-					continue;
-				if (!strcmp(p->summary, e->summary) && p->outcome && e->outcome &&
-				    !strcmp(p->outcome, e->outcome) &&
-				    e->ts_ns - p->ts_ns < BEACON_MERGE_NS) {
-					for (size_t v = 0; v < e->nevidence; v++)
-						add_evidence(p, e->evidence[v]);
-					p->out_bytes += e->out_bytes;
-					p->repeats++;
-					if (e->ts_ns + e->dur_ns > p->ts_ns + p->dur_ns)
-						p->dur_ns = e->ts_ns + e->dur_ns - p->ts_ns;
-					merged = true;
-				}
-				break;
+			if (p->kind != BOS_TL_C2_CONTACT || strcmp(p->summary, e->summary) ||
+			    !p->outcome || !e->outcome || strcmp(p->outcome, e->outcome))
+				continue;
+			if (e->ts_ns - (p->ts_ns + p->dur_ns) < BEACON_MERGE_NS) {
+				for (size_t v = 0; v < e->nevidence; v++)
+					add_evidence(p, e->evidence[v]);
+				p->out_bytes += e->out_bytes;
+				p->repeats++;
+				if (e->ts_ns + e->dur_ns > p->ts_ns + p->dur_ns)
+					p->dur_ns = e->ts_ns + e->dur_ns - p->ts_ns;
+				merged = true;
 			}
+			break;
 		}
 		if (merged) {
 			entry_release(e);

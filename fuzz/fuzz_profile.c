@@ -34,9 +34,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const struct bos_profile_host *h;
 
 		a = p->hosts[i].net.addr;
-		h = bos_profile_match_host(p, &a, BOS_PROFILE_PROTO_TCP, p->hosts[i].port_lo);
+		h = bos_profile_match_host(p, &a, p->hosts[i].proto, p->hosts[i].port_lo);
 		if (!h)
-			abort();	/* an entry matches its own address and first port */
+			abort();	/* an entry matches its own address, protocol and port */
 		bos_profile_match_http(h, "www.evil.example:8080", "/gate.php");
 	}
 	bos_inet_env_init(&env);

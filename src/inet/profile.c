@@ -833,7 +833,7 @@ static int parse_host(struct ctx *c, const yaml_node_t *n, struct bos_profile_ho
 static int parse_hosts(struct ctx *c, const yaml_node_t *n)
 {
 	struct bos_profile *p = c->p;
-	size_t i, j, cap;
+	size_t i, j, cap, need;
 
 	if (!is_seq(n))
 		return fail_at(c, n, "hosts: expected a list");
@@ -856,26 +856,27 @@ static int parse_hosts(struct ctx *c, const yaml_node_t *n)
 			free(ports);
 			return ret;
 		}
-		if (!ports) {
-			p->hosts[p->n_hosts++] = h;
-			continue;
-		}
-		/* One entry per port range, all in the same place of the order. */
-		if (p->n_hosts + n_ports > BOS_PROFILE_MAX_HOSTS) {
+		if (p->n_hosts + (ports ? n_ports : 1) > BOS_PROFILE_MAX_HOSTS) {
 			host_release(&h);
 			free(ports);
 			return fail_at(c, item, "hosts: more than %d entries after expanding ports",
 				       BOS_PROFILE_MAX_HOSTS);
 		}
-		if (p->n_hosts + n_ports > cap) {
-			struct bos_profile_host *nh;
+		/* Room for this item's entries and one for each item still to come. */
+		need = p->n_hosts + (ports ? n_ports : 1) + (seq_len(n) - i - 1);
+		if (need > cap) {
+			struct bos_profile_host *nh = realloc(p->hosts, need * sizeof(*nh));
 
-			cap = p->n_hosts + n_ports + seq_len(n);
-			nh = realloc(p->hosts, cap * sizeof(*nh));
 			if (!nh)
 				BOS_BUG("out of memory");
 			p->hosts = nh;
+			cap = need;
 		}
+		if (!ports) {
+			p->hosts[p->n_hosts++] = h;
+			continue;
+		}
+		/* One entry per port range, all in the same place of the order. */
 		for (j = 0; j < n_ports; j++) {
 			struct bos_profile_host *d = &p->hosts[p->n_hosts++];
 

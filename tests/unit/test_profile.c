@@ -383,3 +383,25 @@ void test_profile__caps(void)
 	BT_ASSERT(strstr(err.msg, "NUL") != NULL);
 	bos_buf_release(&b);
 }
+
+/* fuzz/regress/profile/hosts-ports-then-plain-overflow.yaml: an entry with a port list
+ * followed by one without wrote past the hosts table. */
+void test_profile__port_list_then_plain_entry(void)
+{
+	static const char text[] = "hosts:\n"
+				   "  - {address: 203.0.113.0/24, ports: [80, 443], action: drop}\n"
+				   "  - {address: 198.51.100.0/24, action: refuse}\n"
+				   "  - {address: 192.0.2.1, ports: [1, 2, 3], action: drop}\n"
+				   "  - {address: 192.0.2.2, action: sinkhole}\n";
+	struct bos_err err = BOS_ERR_INIT;
+	struct bos_profile *p = parse(text, &err);
+
+	BT_ASSERT(p != NULL);
+	BT_ASSERT_EQ_INT(p->n_hosts, 7);
+	BT_ASSERT_EQ_INT(p->hosts[1].port_lo, 443);
+	BT_ASSERT_EQ_INT(p->hosts[2].svc, BOS_PROFILE_SVC_REFUSE);
+	BT_ASSERT_EQ_INT(p->hosts[5].port_lo, 3);
+	BT_ASSERT_EQ_INT(p->hosts[6].svc, BOS_PROFILE_SVC_SINKHOLE);
+	BT_ASSERT_EQ_INT(p->hosts[6].line, 5);
+	bos_profile_free(p);
+}

@@ -188,6 +188,7 @@ struct bos_cls_facts {
 	size_t n_pevs;
 	bool have_process;		/* process data of the sample's tree was available */
 	bool exec_failed;		/* the environment says the sample could not be started */
+	bool started;			/* the environment says it was started (no tracer needed) */
 };
 
 /* Why a level was given. Stable strings (bos_cls_reason_str) go into analysis.json. */

@@ -307,7 +307,7 @@ int bos_analyze_path(const char *path, const struct bos_analyze_opts *o,
 		.flows = a.flows, .n_flows = a.n_flows, .http = a.http, .n_http = a.n_http,
 		.tls = a.tls, .n_tls = a.n_tls, .proxy = a.proxy, .n_proxy = a.n_proxy,
 		.pevs = a.pevs, .n_pevs = a.n_pevs, .have_process = a.have_process,
-		.exec_failed = a.exec_failed,
+		.exec_failed = a.exec_failed, .started = a.started && !a.exec_failed,
 	};
 	ret = bos_classify_run(&f, &o->cls, &res, err);
 	if (ret)

@@ -74,6 +74,7 @@ struct ana {
 	size_t n_pevs, a_pevs;
 	bool have_process;
 	bool exec_failed;
+	bool started;			/* events.jsonl: sample_started */
 	uint64_t facts_capped;
 };
 

@@ -898,6 +898,8 @@ static void events_line(struct ana *a, struct ana_input *in, uint64_t lineno, co
 	if (type && (strstr(type, "exec_fail") || strstr(type, "exec_error") ||
 		     strstr(type, "sample_exec_failed")))
 		a->exec_failed = true;
+	if (type && !strcmp(type, "sample_started"))
+		a->started = true;
 	if (type && !strcmp(type, "capture_stats") && fstr(a, o, "capture") &&
 	    !strcmp(fstr(a, o, "capture"), "traffic"))
 		a->capture_drops += fu64(o, "kernel_dropped") + fu64(o, "interface_dropped");

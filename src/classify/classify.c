@@ -902,6 +902,10 @@ static void grade_case(struct ctx *c, size_t caused)
 		res->reason = BOS_CLS_R_NO_C2_TRAFFIC;
 		if (t_traffic)
 			set_first(&res->first_reached[2], t_traffic);
+	} else if (f->started) {
+		/* No tracer, but the environment started it and nothing failed. */
+		res->level = 2;
+		res->reason = BOS_CLS_R_NO_TRAFFIC;
 	} else {
 		res->level = 1;
 		res->reason = BOS_CLS_R_NO_EVIDENCE;

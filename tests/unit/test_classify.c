@@ -624,3 +624,23 @@ void test_classify__proxy_503_told_apart_by_upstream(void)
 		bos_cls_result_release(&x->res);
 	}
 }
+
+/* No tracer (--tracer none): the environment's word that the sample started is enough for 2;
+ * its word that exec failed gives 1. */
+void test_classify__no_tracer_uses_the_environment(void)
+{
+	struct fx *x = fx_new();
+
+	x->f.started = true;
+	BT_ASSERT_EQ_INT(run(x), 0);
+	BT_ASSERT_EQ_INT(x->res.level, 2);
+	BT_ASSERT_EQ_STR(bos_cls_reason_str(x->res.reason), "no_traffic");
+	BT_ASSERT(x->res.caveats & BOS_CLS_CAV_NO_PROCESS);
+	bos_cls_result_release(&x->res);
+	x = fx_new();
+	x->f.exec_failed = true;
+	BT_ASSERT_EQ_INT(run(x), 0);
+	BT_ASSERT_EQ_INT(x->res.level, 1);
+	BT_ASSERT_EQ_STR(bos_cls_reason_str(x->res.reason), "not_run");
+	bos_cls_result_release(&x->res);
+}

@@ -20,7 +20,7 @@
 	} while (0)
 
 /* SipHash-2-4 (Aumasson, Bernstein 2012) of n bytes. */
-static uint64_t siphash(const uint64_t k[2], const uint8_t *in, size_t n)
+uint64_t ft_siphash(const uint64_t k[2], const uint8_t *in, size_t n)
 {
 	uint64_t v0 = 0x736f6d6570736575ULL ^ k[0], v1 = 0x646f72616e646f6dULL ^ k[1];
 	uint64_t v2 = 0x6c7967656e657261ULL ^ k[0], v3 = 0x7465646279746573ULL ^ k[1];
@@ -89,7 +89,7 @@ uint64_t ft_hash(const struct flow_table *ft, const uint8_t *a, uint16_t pa, con
 	memcpy(buf + n, &pa, 2);
 	memcpy(buf + n + 2, &pb, 2);
 	buf[n + 4] = proto;
-	return siphash(ft->key, buf, n + 5);
+	return ft_siphash(ft->key, buf, n + 5);
 }
 
 struct flow *ft_find(struct flow_table *ft, uint64_t h, const uint8_t *src, uint16_t sp,

@@ -129,6 +129,8 @@ struct bos_cls_proxy {
 	uint64_t bytes;
 	enum bos_cls_upstream upstream;	/* Squid's native log can not tell a relayed 503 from
 					 * its own connect-failure page; the uplink can */
+	bool tunnel_tls;		/* CONNECT: a TLS record for this host was seen inside
+					 * the tunnel (the tls fact grades it, not this line) */
 	int cand;
 };
 

@@ -480,8 +480,27 @@ int ana_build_candidates(struct ana *a, struct bos_err *err)
 		int f = smap_get(&uids, t->uid);
 
 		t->flow = f;
-		if (f >= 0)
-			t->cand = a->flows[f].cand;
+		if (f < 0)
+			continue;
+		t->cand = a->flows[f].cand;
+		/* TLS inside a CONNECT tunnel through the proxy: its SNI names the candidate,
+		 * and it, not the proxy's 200, says whether the C2 session came up. */
+		if (t->cand < 0 && a->flows[f].from_sample && a->flows[f].where != BOS_CLS_WHERE_EXTERNAL &&
+		    t->server_name) {
+			const char *sni = lower_name(a, t->server_name);
+			int c = smap_get(&names, sni);
+
+			for (size_t k = 0; c >= 0 && k < a->n_proxy; k++) {
+				const struct bos_cls_proxy *p = &a->proxy[k];
+
+				if (p->cand == c && p->method && !strcmp(p->method, "CONNECT") &&
+				    t->ts_ns >= p->ts_ns - p->dur_ns - 1000000000LL &&
+				    t->ts_ns <= p->ts_ns + 1000000000LL) {
+					a->proxy[k].tunnel_tls = true;
+					t->cand = c;
+				}
+			}
+		}
 	}
 out:
 	smap_free(&names);

@@ -401,6 +401,14 @@ static unsigned grade_proxy(const struct bos_cls_proxy *p, enum bos_cls_reason *
 	}
 	if (p->status < 200)
 		return 0;
+	/* A CONNECT tunnel is only a TCP connection to the origin: what went through it says
+	 * how far it got. TLS seen inside decides; else bytes from the origin (%<st). */
+	if (p->method && !strcmp(p->method, "CONNECT") && p->status < 300) {
+		if (p->tunnel_tls)
+			return 0;
+		*r = p->bytes ? BOS_CLS_R_PROXY_OK : BOS_CLS_R_CLOSED_NO_DATA;
+		return p->bytes ? 6 : 5;
+	}
 	if (p->status >= 400 && no_upstream) {
 		if (is_ip_literal(p->host)) {
 			*r = BOS_CLS_R_PROXY_CONNECT_FAIL;

@@ -369,3 +369,33 @@ void test_analyze__records_without_optional_strings(void)
 	json_object_put(a);
 	bos_analyze_out_release(&out);
 }
+
+/* HTTPS through the proxy: the CONNECT line names the host, the TLS record inside the
+ * victim's tunnel (same SNI) says the handshake failed: level 5, not the tunnel's 200. */
+void test_analyze__tls_inside_connect_tunnel(void)
+{
+	const char *dir = fresh_dir("tunnel");
+	struct bos_analyze_out out;
+	struct json_object *a;
+	int ret;
+
+	put(dir, "manifest.json", "{\"case_id\":\"t2\"}");
+	put(dir, "conn.jsonl",
+	    "{\"ts\":1600000001.0,\"uid\":\"CT\",\"id.orig_h\":\"10.66.0.10\",\"id.orig_p\":40000,"
+	    "\"id.resp_h\":\"10.66.0.1\",\"id.resp_p\":3128,\"proto\":\"tcp\",\"duration\":1.0,"
+	    "\"orig_bytes\":400,\"resp_bytes\":120,\"conn_state\":\"SF\"}\n");
+	put(dir, "tls.jsonl",
+	    "{\"ts\":1600000001.1,\"uid\":\"CT\",\"server_name\":\"C2.example\",\"established\":false,"
+	    "\"last_alert\":\"handshake_failure\"}\n");
+	put(dir, "proxy.log",
+	    "1600000002.000   1000 10.66.0.10 TCP_TUNNEL/200 7 CONNECT c2.example:443 - "
+	    "HIER_DIRECT/203.0.113.66 -\n");
+	a = analyze(dir, &out, &ret);
+	BT_ASSERT_EQ_INT(ret, 0);
+	BT_ASSERT(a != NULL);
+	BT_ASSERT_EQ_INT(jint(a, "level"), 5);
+	BT_ASSERT_EQ_STR(jstr(a, "reason"), "tls_alert");
+	BT_ASSERT_EQ_STR(jstr(a, "decided_by"), "c2.example");
+	json_object_put(a);
+	bos_analyze_out_release(&out);
+}

@@ -644,3 +644,35 @@ void test_classify__no_tracer_uses_the_environment(void)
 	BT_ASSERT_EQ_STR(bos_cls_reason_str(x->res.reason), "not_run");
 	bos_cls_result_release(&x->res);
 }
+
+/* CONNECT through the proxy: the tunnel's 200 is a TCP connection; TLS inside decides. */
+void test_classify__proxy_connect_tunnel(void)
+{
+	struct fx *x = fx_new();
+	int c = add_cand(x, "c2.example", NULL);
+	int f = add_flow(x, -1, 1, 2, "10.66.0.1", 3128, "SF", 500, 300);
+
+	x->flows[f].where = BOS_CLS_WHERE_INFRA;
+	add_proxy(x, c, 3, "TCP_TUNNEL", 200, "c2.example", "HIER_DIRECT", "203.0.113.66", NULL);
+	x->proxy[0].method = "CONNECT";
+	x->proxy[0].bytes = 7;
+	x->proxy[0].dur_ns = S(2);
+	x->proxy[0].tunnel_tls = true;
+	x->tls[x->f.n_tls++] = (struct bos_cls_tls){ .ts_ns = S(1.1), .flow = f,
+		.last_alert = "handshake_failure", .cand = c };
+	BT_ASSERT_EQ_INT(run(x), 0);
+	BT_ASSERT_EQ_INT(x->res.level, 5);
+	BT_ASSERT_EQ_STR(bos_cls_reason_str(x->res.reason), "tls_alert");
+	bos_cls_result_release(&x->res);
+	/* Without TLS seen inside: bytes from the origin make it 6, none make it 5. */
+	x->proxy[0].tunnel_tls = false;
+	x->f.n_tls = 0;
+	BT_ASSERT_EQ_INT(run(x), 0);
+	BT_ASSERT_EQ_INT(x->res.level, 6);
+	bos_cls_result_release(&x->res);
+	x->proxy[0].bytes = 0;
+	BT_ASSERT_EQ_INT(run(x), 0);
+	BT_ASSERT_EQ_INT(x->res.level, 5);
+	BT_ASSERT_EQ_STR(bos_cls_reason_str(x->res.reason), "closed_no_data");
+	bos_cls_result_release(&x->res);
+}

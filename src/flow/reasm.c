@@ -134,10 +134,17 @@ void bos_reasm_data(struct bos_reasm *r, uint64_t seq, const uint8_t *data, size
 	if (end <= r->next)
 		return;				/* retransmission of delivered bytes */
 	if (seq <= r->next) {
-		size_t skip = (size_t)(r->next - seq);
+		/* In order. Bytes already buffered keep their first copy: deliver the new
+		 * data only up to the next buffered segment, then that segment, and so on. */
+		while (end > r->next) {
+			uint64_t stop = end;
 
-		deliver(r, data + skip, len - skip, fn, ctx);
-		drain(r, fn, ctx);
+			if (r->segs && r->segs->seq < stop)
+				stop = r->segs->seq;
+			if (stop > r->next)
+				deliver(r, data + (r->next - seq), (size_t)(stop - r->next), fn, ctx);
+			drain(r, fn, ctx);
+		}
 		return;
 	}
 	hits = r->cap_hits;

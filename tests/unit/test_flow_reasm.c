@@ -118,3 +118,21 @@ void test_reasm__cap_bounds_memory(void)
 	bos_reasm_release(&r);
 	bos_buf_release(&s.b);
 }
+
+/* fuzz_tcp_reasm found: an in-order segment overlapping bytes already buffered out of
+ * order was delivered whole, replacing the buffered first copy (fuzz/regress/tcp_reasm/
+ * inorder-overwrites-buffered-first-copy). The buffered copy must win. */
+void test_reasm__regress_in_order_does_not_replace_buffered(void)
+{
+	struct bos_reasm r;
+	struct sink s = { .b = BOS_BUF_INIT };
+
+	bos_reasm_init(&r);
+	bos_reasm_start(&r, 0);
+	FEED(&r, &s, 6, "2w rl");		/* buffered: positions 6..10 */
+	FEED(&r, &s, 0, "hello XXXXXd!");	/* in order, covers 6..10 with other bytes */
+	BT_ASSERT_EQ_STR(s.b.data, "hello 2w rld!");
+	BT_ASSERT_EQ_INT(r.n_segs, 0);
+	bos_reasm_release(&r);
+	bos_buf_release(&s.b);
+}

@@ -41,17 +41,22 @@ static void render_label_bytes(struct bos_buf *out, const uint8_t *l, size_t n)
 {
 	static const char hexd[] = "0123456789abcdef";
 
+	size_t run = 0;		/* plain bytes are copied in runs, not one by one */
+
 	for (size_t i = 0; i < n; i++) {
 		uint8_t b = l[i];
 
 		if (b > 0x20 && b < 0x7f && b != '.' && b != '\\') {
-			bos_buf_addch(out, (char)b);
+			run++;
 		} else {
 			char esc[4] = { '\\', 'x', hexd[b >> 4], hexd[b & 15] };
 
+			bos_buf_add(out, l + i - run, run);
+			run = 0;
 			bos_buf_add(out, esc, 4);
 		}
 	}
+	bos_buf_add(out, l + n - run, run);
 }
 
 /*

@@ -28,6 +28,7 @@
  * are only counted.
  */
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,15 +129,32 @@ static char hs_letter(uint8_t type)
 	}
 }
 
-static void digest_hex(const EVP_MD *md, const void *data, size_t len, char *out, size_t keep)
+/* OpenSSL 3 looks the algorithm up on every EVP_Digest(EVP_md5(), ...) call ("implicit
+ * fetch"), which cost more than the whole hello parse; fetch each once. pthread_once keeps
+ * that safe if the engine ever runs flows on several threads. */
+static EVP_MD *md_md5, *md_sha256;
+static pthread_once_t md_once = PTHREAD_ONCE_INIT;
+
+static void md_fetch(void)
+{
+	md_md5 = EVP_MD_fetch(NULL, "MD5", NULL);
+	md_sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
+enum md_kind { MD_MD5, MD_SHA256 };
+
+static void digest_hex(enum md_kind kind, const void *data, size_t len, char *out, size_t keep)
 {
 	static const char hexd[] = "0123456789abcdef";
 	unsigned char h[EVP_MAX_MD_SIZE];
 	unsigned int hl = 0;
+	const EVP_MD *md;
 	size_t i;
 
-	if (!EVP_Digest(data, len, h, &hl, md, NULL))
-		BOS_BUG("tls: EVP_Digest failed");
+	pthread_once(&md_once, md_fetch);
+	md = kind == MD_MD5 ? md_md5 : md_sha256;
+	if (!md || !EVP_Digest(data, len, h, &hl, md, NULL))
+		BOS_BUG("tls: OpenSSL digest %s unavailable", kind == MD_MD5 ? "MD5" : "SHA256");
 	for (i = 0; i < hl && 2 * i < keep; i++) {
 		out[2 * i] = hexd[h[i] >> 4];
 		out[2 * i + 1] = hexd[h[i] & 15];
@@ -146,6 +164,29 @@ static void digest_hex(const EVP_MD *md, const void *data, size_t len, char *out
 
 /* --- fingerprints --- */
 
+/* Append sep (if not 0) and v in decimal. Hand-written: printf dominated the profile. */
+static void add_dec(struct bos_buf *b, char sep, unsigned v)
+{
+	char d[8];
+	size_t k = sizeof(d);
+
+	do {
+		d[--k] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v && k > 1);
+	if (sep)
+		d[--k] = sep;
+	bos_buf_add(b, d + k, sizeof(d) - k);
+}
+
+static void add_hex4(struct bos_buf *b, char sep, uint16_t v)
+{
+	static const char hexd[] = "0123456789abcdef";
+	char d[5] = { sep, hexd[v >> 12], hexd[v >> 8 & 15], hexd[v >> 4 & 15], hexd[v & 15] };
+
+	bos_buf_add(b, sep ? d : d + 1, sep ? 5 : 4);
+}
+
 static void add_dec_list(struct bos_buf *b, const uint16_t *v, size_t n, bool skip_grease)
 {
 	bool first = true;
@@ -153,7 +194,7 @@ static void add_dec_list(struct bos_buf *b, const uint16_t *v, size_t n, bool sk
 	for (size_t i = 0; i < n; i++) {
 		if (skip_grease && is_grease(v[i]))
 			continue;
-		bos_buf_addf(b, first ? "%u" : "-%u", v[i]);
+		add_dec(b, first ? 0 : '-', v[i]);
 		first = false;
 	}
 }
@@ -164,7 +205,8 @@ static void compute_ja3(struct bos_tls_info *info)
 	struct bos_buf b = BOS_BUF_INIT;
 	bool first = true;
 
-	bos_buf_addf(&b, "%u,", ch->legacy_version);
+	add_dec(&b, 0, ch->legacy_version);
+	bos_buf_addch(&b, ',');
 	add_dec_list(&b, ch->ciphers, ch->n_ciphers, true);
 	bos_buf_addch(&b, ',');
 	add_dec_list(&b, ch->exts, ch->n_exts, true);
@@ -172,10 +214,10 @@ static void compute_ja3(struct bos_tls_info *info)
 	add_dec_list(&b, ch->groups, ch->n_groups, true);
 	bos_buf_addch(&b, ',');
 	for (size_t i = 0; i < ch->n_point_formats; i++) {
-		bos_buf_addf(&b, first ? "%u" : "-%u", ch->point_formats[i]);
+		add_dec(&b, first ? 0 : '-', ch->point_formats[i]);
 		first = false;
 	}
-	digest_hex(EVP_md5(), b.data, b.len, info->ja3, 32);
+	digest_hex(MD_MD5, b.data, b.len, info->ja3, 32);
 	if (b.len > BOS_TLS_MAX_JA3_STR)
 		bos_buf_setlen(&b, BOS_TLS_MAX_JA3_STR);	/* text only; hash is of all */
 	memcpy(info->ja3_str, b.data, b.len + 1);
@@ -208,7 +250,7 @@ static size_t hex_list(struct bos_buf *b, const uint16_t *v, size_t n, bool sort
 	if (sort)
 		qsort(tmp, k, sizeof(tmp[0]), cmp_u16);
 	for (size_t i = 0; i < k; i++)
-		bos_buf_addf(b, i ? ",%04x" : "%04x", tmp[i]);
+		add_hex4(b, i ? ',' : 0, tmp[i]);
 	return k;
 }
 
@@ -276,7 +318,7 @@ static void compute_ja4(struct bos_tls_info *info)
 	}
 	/* JA4_b: sorted ciphers. */
 	if (hex_list(&b, ch->ciphers, ch->n_ciphers, true, NULL, 0))
-		digest_hex(EVP_sha256(), b.data, b.len, hb, 12);
+		digest_hex(MD_SHA256, b.data, b.len, hb, 12);
 	else
 		memcpy(hb, "000000000000", 13);
 	/* JA4_c: sorted extensions without SNI and ALPN, '_', signature algorithms as sent. */
@@ -286,7 +328,7 @@ static void compute_ja4(struct bos_tls_info *info)
 			bos_buf_addch(&b, '_');
 			hex_list(&b, ch->sig_algs, ch->n_sig_algs, false, NULL, 0);
 		}
-		digest_hex(EVP_sha256(), b.data, b.len, hc, 12);
+		digest_hex(MD_SHA256, b.data, b.len, hc, 12);
 	} else {
 		memcpy(hc, "000000000000", 13);
 	}

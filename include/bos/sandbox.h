@@ -141,6 +141,10 @@ struct bos_lab {
 	char cg_v1[4][BOS_LAB_PATH_MAX];	/* memory, pids, cpu, freezer ("" = not made) */
 	char cg_v2[BOS_LAB_PATH_MAX];		/* limits (v2) or id-only group (hybrid) */
 	uint64_t cgroup_id;			/* inode of the cgroup2 group (eBPF filter) */
+	/* The sample's own cgroup2 group below it ("sample"): the sample's first act, before
+	 * exec, is to join it, so a host-side eBPF tracer filtering on this id sees the
+	 * sample's tree and nothing of the lab's set-up. 0: none. */
+	uint64_t sample_cgroup_id;
 	struct bos_lab_capture *cap[2];		/* victim link, gateway */
 	struct bos_lab_services *svc;
 	pid_t inet_pid;				/* the inet servers' process; 0 = none */

@@ -155,8 +155,14 @@ int lab_cg_create(struct bos_lab *lab, struct bos_err *err)
 				   "no usable cgroup hierarchy (need cgroup2 with memory+pids "
 				   "controllers, or cgroup v1 memory/pids/cpu/freezer)");
 	}
-	if (lab->cg_v2[0] && stat(lab->cg_v2, &st) == 0)
+	if (lab->cg_v2[0] && stat(lab->cg_v2, &st) == 0) {
+		char sub[BOS_LAB_PATH_MAX + 16];
+
 		lab->cgroup_id = (uint64_t)st.st_ino;
+		snprintf(sub, sizeof(sub), "%s/sample", lab->cg_v2);
+		if (mkdir(sub, 0755) == 0 && stat(sub, &st) == 0)
+			lab->sample_cgroup_id = (uint64_t)st.st_ino;
+	}
 	return 0;
 }
 
@@ -269,16 +275,36 @@ int lab_cg_kill(const struct bos_lab *lab)
 	return 0;
 }
 
-static int cg_rmdir(const char *dir)
+/* Remove a group and the groups below it (a tracer may have made one inside the victim's
+ * cgroup namespace), killing what is left in each. */
+static int cg_rmdir(const char *dir, int depth)
 {
+	DIR *d = depth < 8 ? opendir(dir) : NULL;
+	struct dirent *e;
+	pid_t pids[4096];
+	int fails = 0, n;
+
+	while (d && (e = readdir(d))) {
+		char sub[BOS_LAB_PATH_MAX + 256];
+
+		if (e->d_type != DT_DIR || !strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", dir, e->d_name);
+		fails += cg_rmdir(sub, depth + 1);
+	}
+	if (d)
+		closedir(d);
+	n = cg_pids(dir, pids, (int)BOS_ARRAY_SIZE(pids));
+	for (int i = 0; i < n; i++)
+		kill(pids[i], SIGKILL);
 	for (int i = 0; i < 200; i++) {
 		if (rmdir(dir) == 0 || errno == ENOENT)
-			return 0;
+			return fails;
 		if (errno != EBUSY)
-			return 1;
+			return fails + 1;
 		lab_sleep_ms(5);	/* killed tasks are still exiting */
 	}
-	return 1;
+	return fails + 1;
 }
 
 int lab_cg_remove(const char *runid)
@@ -293,22 +319,16 @@ int lab_cg_remove(const char *runid)
 	snprintf(dir, sizeof(dir), LAB_CG_ROOT "/bos-%s", runid);
 	if (access(dir, F_OK) == 0) {
 		v2_kill(dir);
-		fails += cg_rmdir(dir);
+		fails += cg_rmdir(dir, 0);
 	}
 	for (int i = 0; i < 4; i++) {
 		snprintf(dir, sizeof(dir), LAB_CG_ROOT "/%s/bos-%s", v1_ctrl[i], runid);
 		if (access(dir, F_OK) == 0)
-			fails += cg_rmdir(dir);
+			fails += cg_rmdir(dir, 0);
 	}
 	snprintf(dir, sizeof(dir), LAB_CG_ROOT "/unified/bos-%s", runid);
-	if (access(dir, F_OK) == 0) {
-		pid_t pids[4096];
-		int n = cg_pids(dir, pids, (int)BOS_ARRAY_SIZE(pids));
-
-		for (int i = 0; i < n; i++)
-			kill(pids[i], SIGKILL);
-		fails += cg_rmdir(dir);
-	}
+	if (access(dir, F_OK) == 0)
+		fails += cg_rmdir(dir, 0);
 	return fails;
 }
 

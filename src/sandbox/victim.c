@@ -52,6 +52,7 @@ enum vop_kind {
 	VOP_SYMLINK,		/* symlink src at dst */
 	VOP_DEVPTS,		/* a private devpts instance at dst (best effort) */
 	VOP_MOVE,		/* move the mount at src to dst */
+	VOP_CGROUP2,		/* cgroup2 at dst: the victim's own group as root (cgroupns) */
 };
 
 struct vop {
@@ -78,6 +79,7 @@ struct vplan {
 	char *argv[BOS_SAMPLE_MAX_ARGS + 2];
 	char envbuf[VENV_MAX][BOS_LAB_PATH_MAX];
 	char *envp[VENV_MAX + 1];
+	bool join_sample_cg;		/* move into /sys/fs/cgroup/sample before exec */
 	bos_lab_runner_fn runner;	/* NULL: plain fork + exec */
 	void *runner_ctx;
 	int netfd;
@@ -263,6 +265,8 @@ static int run_op(const struct vplan *vp, const struct vop *o)
 		return 0;
 	case VOP_MOVE:
 		return mount(o->src, o->dst, NULL, MS_MOVE, NULL);
+	case VOP_CGROUP2:
+		return mount("cgroup2", o->dst, "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 	default:
 		errno = EINVAL;
 		return -1;
@@ -280,6 +284,30 @@ static int sample_setup(void *ctx)
 	sigset_t none;
 	int fd;
 
+	if (vp->join_sample_cg) {
+		/* First of all, so a tracer filtering on the group sees the sample from here
+		 * on (the path is the victim's cgroup-namespace view of <lab group>/sample). */
+		char num[16];
+		int n = 0, k = 0;
+		unsigned v = (unsigned)getpid();
+
+		do {
+			num[n++] = (char)('0' + v % 10);
+			v /= 10;
+		} while (v);
+		{
+			char out[16];
+
+			while (n)
+				out[k++] = num[--n];
+			fd = open("/sys/fs/cgroup/sample/cgroup.procs", O_WRONLY | O_CLOEXEC);
+			if (fd >= 0) {
+				if (write(fd, out, (size_t)k) < 0)
+					k = 0;
+				close(fd);
+			}
+		}
+	}
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	for (int s = 1; s < 32; s++)
@@ -418,7 +446,10 @@ BOS_NORETURN static void relay_main(const struct vplan *vp, int gofd)
 	if (setns(vp->netfd, CLONE_NEWNET) < 0)
 		fail(vp, STAGE_NETNS);
 	close(vp->netfd);
-	if (unshare(CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC) < 0)
+	/* A cgroup namespace too, now that we are in the lab's groups: inside, the victim's
+	 * own group is the root, so /proc/self/cgroup shows "/" and a tracer's sub-group
+	 * (eBPF backend) is created below it, inside the limits. */
+	if (unshare(CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP) < 0)
 		fail(vp, STAGE_UNSHARE);
 	init = fork();
 	if (init < 0)
@@ -761,6 +792,8 @@ int bos_lab_victim_start(struct bos_lab *lab, const struct bos_victim_plan *vpl,
 		add_op(vp, VOP_HIDE, NULL, hide_dirs[i], 0755, 1u << 20, false);
 	add_op(vp, VOP_PROC, NULL, "/proc", 0, 0, false);
 	add_op(vp, VOP_SYS, NULL, "/sys", 0, 0, false);
+	if (lab->cg_v2[0])
+		add_op(vp, VOP_CGROUP2, NULL, "/sys/fs/cgroup", 0, 0, false);
 	vp->argv[0] = vp->exe;
 	for (int i = 0; i < vpl->nargs; i++)
 		vp->argv[i + 1] = vpl->args[i];
@@ -786,6 +819,8 @@ int bos_lab_victim_start(struct bos_lab *lab, const struct bos_victim_plan *vpl,
 	vp->netfd = lab->nsfd[BOS_LAB_NS_VICTIM];
 	vp->runner = vpl->runner;
 	vp->runner_ctx = vpl->runner_ctx;
+	/* Not with a runner: a tracer run by the init keeps the tree in its own group. */
+	vp->join_sample_cg = lab->sample_cgroup_id != 0 && !vpl->runner;
 
 	fflush(NULL);
 	r = fork();

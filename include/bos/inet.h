@@ -31,7 +31,8 @@
 #define BOS_INET_PREFIX 30
 #define BOS_INET_DNS_ADDR BOS_INET_ADDR		/* the fake authoritative DNS, UDP+TCP 53 */
 #define BOS_INET_DNS_PORT 53
-/* Where the sinkhole listens; nftables redirects every other TCP/UDP port there. */
+/* Where the sinkhole listens: nftables redirects every other TCP port there (DNAT) and
+ * hands UDP to it with TPROXY (the socket is IP_TRANSPARENT). */
 #define BOS_INET_SINK_TCP_PORT 65080
 #define BOS_INET_SINK_UDP_PORT 65053
 
@@ -77,7 +78,9 @@ void bos_inet_ruleset(const struct bos_profile *p, const struct bos_inet_env *en
  * programs until *stop becomes non-zero (checked at least every 200 ms; a signal
  * interrupts the wait). Then kills the C2 programs (SIGTERM, then SIGKILL after 1 s; each
  * runs in its own process group) and returns 0. Returns < 0 only if the servers could not
- * start (e.g. port 53 taken); per-connection failures are events, not errors. */
+ * start (e.g. port 53 taken); per-connection failures are events, not errors.
+ * Process-wide side effect: SIGPIPE is ignored (TLS writes to closed sockets); run it in
+ * a process of its own, as the lab does. */
 int bos_inet_serve(const struct bos_profile *p, const struct bos_inet_env *env,
 		   volatile sig_atomic_t *stop, struct bos_err *err);
 

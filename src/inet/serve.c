@@ -7,7 +7,8 @@
  *    served: 0x16 (a TLS handshake record) -> TLS with a generated certificate, then HTTP
  *    inside; an HTTP request line -> HTTP; anything else -> echoed back; nothing -> the
  *    connection is held open until the client leaves or the idle timeout;
- *  - the UDP sinkhole: datagrams are counted and logged, not answered;
+ *  - the UDP sinkhole (TPROXY, so the original destination is known): datagrams are
+ *    logged, not answered;
  *  - the profile's C2 programs, each in its own process group, killed at the end.
  *
  * Every answered query and every finished connection is one line on env->events_fd.
@@ -169,6 +170,12 @@ static int listen_on(struct server *s, struct item *it, enum item_type type, int
 	if (it->fd < 0)
 		return bos_err_sys(err, "inet: socket");
 	setsockopt(it->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (type == IT_SINK_UDP) {
+		/* TPROXY only hands packets to transparent sockets. */
+		if (setsockopt(it->fd, SOL_IP, IP_TRANSPARENT, &one, sizeof(one)) < 0 ||
+		    setsockopt(it->fd, SOL_IP, IP_RECVORIGDSTADDR, &one, sizeof(one)) < 0)
+			return bos_err_sys(err, "inet: UDP sinkhole: IP_TRANSPARENT");
+	}
 	if (bind(it->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
 		return bos_err_sys(err, "inet: bind %s:%u/%s", addr, port,
 				   sotype == SOCK_STREAM ? "tcp" : "udp");
@@ -642,17 +649,31 @@ static void sink_udp(struct server *s)
 	int burst;
 
 	for (burst = 0; burst < 64; burst++) {
-		struct sockaddr_in src;
-		socklen_t slen = sizeof(src);
-		ssize_t n = recvfrom(s->sink_udp.fd, buf, sizeof(buf), MSG_TRUNC,
-				     (struct sockaddr *)&src, &slen);
+		struct sockaddr_in src, dst = { 0 };
+		union {
+			struct cmsghdr align;
+			char buf[CMSG_SPACE(sizeof(struct sockaddr_in))];
+		} ctl;
+		struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
+		struct msghdr mh = { .msg_name = &src, .msg_namelen = sizeof(src), .msg_iov = &iov,
+				     .msg_iovlen = 1, .msg_control = ctl.buf,
+				     .msg_controllen = sizeof(ctl.buf) };
+		struct cmsghdr *cm;
+		ssize_t n = recvmsg(s->sink_udp.fd, &mh, MSG_TRUNC);
 		struct bos_buf b = BOS_BUF_INIT;
 		struct bos_json j;
 
 		if (n < 0)
 			break;
+		/* TPROXY keeps the destination the sample used; the kernel hands it back. */
+		for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
+			if (cm->cmsg_level == SOL_IP && cm->cmsg_type == IP_ORIGDSTADDR &&
+			    cm->cmsg_len >= CMSG_LEN(sizeof(dst)))
+				memcpy(&dst, CMSG_DATA(cm), sizeof(dst));
 		ev_begin(&j, &b, "inet_udp");
 		ev_addr(&j, "src", &src);
+		if (dst.sin_family == AF_INET)
+			ev_addr(&j, "dst", &dst);
 		bos_json_kv_uint(&j, "bytes", (uint64_t)n);
 		ev_end(s, &j, &b);
 	}
@@ -978,8 +999,11 @@ int bos_inet_serve(const struct bos_profile *p, const struct bos_inet_env *env,
 	}
 out:
 	c2_stop_all(s);
-	while (s->n_conns)
+	while (s->n_conns) {
+		if (s->conns[0]->state == CS_SNIFF && !s->conns[0]->outcome)
+			s->conns[0]->outcome = "held";	/* open till the end, never spoke */
 		conn_close(s, s->conns[0]);
+	}
 	if (s->conns_refused) {
 		char msg[96];
 

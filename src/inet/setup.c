@@ -14,9 +14,12 @@
  *   chain filter (prerouting, priority -150): the lab's own DNS passes; then, in profile
  *     order, drop / refuse (TCP RST, UDP ICMP port unreachable) / accept per host entry;
  *     then the default (sinkhole: accept, refuse, drop).
+ *     Sinkholed UDP is handed to the UDP sinkhole here with TPROXY, which keeps the
+ *     original destination visible to the socket (IP_RECVORIGDSTADDR).
  *   chain nat (prerouting, dstnat): C2 entries pass untouched (the program listens there);
- *     sinkhole/HTTP/HTTPS entries and the default go to the sinkhole ports; port 53 to any
- *     other address goes to the fake DNS so samples with a hard-coded resolver get answers.
+ *     sinkhole/HTTP/HTTPS TCP and the default TCP go to the sinkhole port (the original
+ *     destination is read back with SO_ORIGINAL_DST); port 53 to any other address goes to
+ *     the fake DNS so samples with a hard-coded resolver get answers.
  * The first matching entry decides, as in bos_profile_match_host, because each entry ends
  * in a verdict. The commands used (`ip`, `nft`) come from iproute2 and nftables.
  */
@@ -86,8 +89,10 @@ static void rule(struct bos_buf *out, const struct bos_profile_host *h, const ch
 void bos_inet_ruleset(const struct bos_profile *p, const struct bos_inet_env *env,
 		      struct bos_buf *out)
 {
-	char iif[64] = "iifname \"lo\" accept";
+	char iif[64] = "iifname \"lo\" accept", udp_sink[48];
 	size_t i;
+
+	snprintf(udp_sink, sizeof(udp_sink), "tproxy to :%u accept", sink_udp(env));
 
 	if (env->uplink_ifname)
 		snprintf(iif, sizeof(iif), "iifname != \"%.20s\" accept", env->uplink_ifname);
@@ -117,6 +122,10 @@ void bos_inet_ruleset(const struct bos_profile *p, const struct bos_inet_env *en
 				rule(out, h, "udp", "reject with icmp type port-unreachable");
 			break;	/* anything else (ping) is answered: the host is there */
 		case BOS_PROFILE_SVC_SINKHOLE:
+			if (!l4 || !strcmp(l4, "udp"))
+				rule(out, h, "udp", udp_sink);
+			rule(out, h, l4, "accept");
+			break;
 		case BOS_PROFILE_SVC_HTTP:
 		case BOS_PROFILE_SVC_HTTPS:
 		case BOS_PROFILE_SVC_C2:
@@ -130,6 +139,11 @@ void bos_inet_ruleset(const struct bos_profile *p, const struct bos_inet_env *en
 	} else if (p->default_svc == BOS_PROFILE_SVC_REFUSE) {
 		bos_buf_addstr(out, "\t\tmeta l4proto tcp reject with tcp reset\n");
 		bos_buf_addstr(out, "\t\tmeta l4proto udp reject with icmp type port-unreachable\n");
+	} else {
+		/* DNS to any address goes on to the nat chain (the fake DNS); other UDP is
+		 * handed to the sinkhole socket with its destination intact (TPROXY). */
+		bos_buf_addf(out, "\t\tudp dport %u accept\n", BOS_INET_DNS_PORT);
+		bos_buf_addf(out, "\t\tmeta l4proto udp %s\n", udp_sink);
 	}
 	bos_buf_addstr(out, "\t}\n");
 
@@ -141,20 +155,17 @@ void bos_inet_ruleset(const struct bos_profile *p, const struct bos_inet_env *en
 	for (i = 0; i < p->n_hosts; i++) {
 		const struct bos_profile_host *h = &p->hosts[i];
 		const char *l4 = proto_l4(h->proto);
-		char tcp[48], udp[48];
+		char tcp[48];
 
 		snprintf(tcp, sizeof(tcp), "redirect to :%u", sink_tcp(env));
-		snprintf(udp, sizeof(udp), "redirect to :%u", sink_udp(env));
 		switch (h->svc) {
 		case BOS_PROFILE_SVC_SINKHOLE:
 		case BOS_PROFILE_SVC_HTTP:
 		case BOS_PROFILE_SVC_HTTPS:
 			if (!l4 || !strcmp(l4, "tcp"))
 				rule(out, h, "tcp", tcp);
-			if (!l4 || !strcmp(l4, "udp"))
-				rule(out, h, "udp", udp);
-			if (!l4)
-				rule(out, h, NULL, "accept");
+			if (!l4 || strcmp(l4, "tcp"))
+				rule(out, h, l4, "accept");	/* UDP: tproxied already */
 			break;
 		case BOS_PROFILE_SVC_DROP:
 		case BOS_PROFILE_SVC_REFUSE:
@@ -167,7 +178,6 @@ void bos_inet_ruleset(const struct bos_profile *p, const struct bos_inet_env *en
 	bos_buf_addf(out, "\t\tmeta l4proto { tcp, udp } th dport %u redirect to :%u\n",
 		     BOS_INET_DNS_PORT, BOS_INET_DNS_PORT);
 	bos_buf_addf(out, "\t\tmeta l4proto tcp redirect to :%u\n", sink_tcp(env));
-	bos_buf_addf(out, "\t\tmeta l4proto udp redirect to :%u\n", sink_udp(env));
 	bos_buf_addstr(out, "\t}\n}\n");
 }
 

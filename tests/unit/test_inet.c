@@ -292,6 +292,10 @@ void test_inet__ruleset(void)
 	/* DNS to any address reaches the fake DNS; the default is the sinkhole */
 	BT_ASSERT(strstr(nat, "th dport 53 redirect to :53\n") != NULL);
 	BT_ASSERT(strstr(nat, "meta l4proto tcp redirect to :65080\n") != NULL);
+	/* default UDP: TPROXY in the filter chain (keeps the destination), DNS exempted */
+	BT_ASSERT(strstr(filt, "udp dport 53 accept\n\t\tmeta l4proto udp tproxy to :65053 "
+			       "accept\n") < nat);
+	BT_ASSERT(strstr(nat, "udp redirect") == NULL);
 	bos_buf_release(&b);
 	bos_profile_free(p);
 }

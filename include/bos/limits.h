@@ -83,6 +83,9 @@
 #define BOS_HTTP_MAX_FIELD 2048
 #define BOS_HTTP_MAX_PENDING 64
 #define BOS_HTTP_MAX_TUNNEL_HOLD 65536
+/* Field bytes (method, URI, Host, ...) held at once by one connection's live transactions:
+ * bounds memory per connection at ~64 KiB whatever the pipelining depth. */
+#define BOS_HTTP_MAX_CONN_BYTES 65536
 
 /* TLS: a ClientHello/ServerHello is reassembled up to this size (a hello with a
  * post-quantum key share is ~1.8 KiB; 16 KiB is one full record); bigger ones are flagged

@@ -71,6 +71,7 @@ struct bos_http_conn {
 	uint32_t depth;
 	bool finished;
 	bool tunnel;
+	size_t stored;				/* field bytes held by live transactions */
 	struct bos_http_stats stats;
 };
 
@@ -99,6 +100,13 @@ static void txn_release(struct bos_http_txn *t)
 		bos_buf_release(bufs[i]);
 }
 
+static size_t txn_stored(const struct bos_http_txn *t)
+{
+	return t->method.len + t->uri.len + t->version.len + t->host.len + t->user_agent.len +
+	       t->referrer.len + t->origin.len + t->req_content_type.len + t->resp_version.len +
+	       t->status_msg.len + t->info_msg.len + t->resp_content_type.len;
+}
+
 static struct entry *entry_new(void)
 {
 	struct entry *e = proto_xcalloc(1, sizeof(*e));
@@ -107,9 +115,10 @@ static struct entry *entry_new(void)
 	return e;
 }
 
-static void entry_free(struct entry *e)
+static void entry_free(struct bos_http_conn *c, struct entry *e)
 {
 	if (e) {
+		c->stored -= txn_stored(&e->t);
 		txn_release(&e->t);
 		free(e);
 	}
@@ -144,12 +153,12 @@ void bos_http_conn_free(struct bos_http_conn *c)
 		for (size_t i = 0; i < c->nq; i++)
 			queued |= c->q[i] == h->cur;
 		if (h->cur && h->cur != &c->scratch && !queued)
-			entry_free(h->cur);	/* an orphan response */
+			entry_free(c, h->cur);	/* an orphan response */
 		bos_buf_release(&h->line);
 		bos_buf_release(&h->fold);
 	}
 	for (size_t i = 0; i < c->nq; i++)
-		entry_free(c->q[i]);
+		entry_free(c, c->q[i]);
 	txn_release(&c->scratch.t);
 	bos_buf_release(&c->hold);
 	free(c);
@@ -183,7 +192,7 @@ static void flush_done(struct bos_http_conn *c)
 		memmove(&c->q[0], &c->q[1], (c->nq - 1) * sizeof(c->q[0]));
 		c->nq--;
 		report(c, e);
-		entry_free(e);
+		entry_free(c, e);
 	}
 }
 
@@ -197,14 +206,26 @@ static bool is_queued(const struct bos_http_conn *c, const struct entry *e)
 
 /* --- small parsing helpers --- */
 
-static void set_field(struct bos_buf *dst, const uint8_t *p, size_t n, unsigned *flags)
+/* Store a field value, capped per field (BOS_HTTP_MAX_FIELD) and per connection
+ * (BOS_HTTP_MAX_CONN_BYTES over all transactions held, so 64 pipelined requests with
+ * maximal fields cannot pin megabytes). c NULL: a scratch value, not accounted. */
+static void set_field(struct bos_http_conn *c, struct bos_buf *dst, const uint8_t *p, size_t n,
+		      unsigned *flags)
 {
+	if (c)
+		c->stored -= dst->len;
 	bos_buf_reset(dst);
 	if (n > BOS_HTTP_MAX_FIELD) {
 		n = BOS_HTTP_MAX_FIELD;
 		*flags |= BOS_HTTP_F_CAP;
 	}
+	if (c && n > BOS_HTTP_MAX_CONN_BYTES - c->stored) {
+		n = BOS_HTTP_MAX_CONN_BYTES - c->stored;
+		*flags |= BOS_HTTP_F_CAP;
+	}
 	bos_buf_add(dst, p, n);
+	if (c)
+		c->stored += n;
 }
 
 static bool is_tchar(uint8_t ch)
@@ -231,7 +252,8 @@ static void trim(const uint8_t **p, size_t *n)
 
 /* "HTTP/d.d" at p (len n): copies "d.d" into ver. Like Zeek, a sloppy version of up to
  * three digits and dots ("HTTP/1.", "HTTP/1") is accepted and flagged malformed. */
-static bool parse_version(const uint8_t *p, size_t n, struct bos_buf *ver, unsigned *flags)
+static bool parse_version(struct bos_http_conn *c, const uint8_t *p, size_t n, struct bos_buf *ver,
+			  unsigned *flags)
 {
 	if (n < 5 || n > 8 || memcmp(p, "HTTP/", 5))
 		return false;
@@ -240,7 +262,7 @@ static bool parse_version(const uint8_t *p, size_t n, struct bos_buf *ver, unsig
 			return false;
 	if (n != 8 || !proto_is_digit(p[5]) || p[6] != '.' || !proto_is_digit(p[7]))
 		*flags |= BOS_HTTP_F_MALFORMED;
-	set_field(ver, p + 5, n - 5, flags);
+	set_field(c, ver, p + 5, n - 5, flags);
 	return true;
 }
 
@@ -326,7 +348,7 @@ static void message_done(struct bos_http_conn *c, enum bos_dir d)
 	e->resp_done = true;
 	if (!is_queued(c, e)) {		/* orphan response */
 		report(c, e);
-		entry_free(e);
+		entry_free(c, e);
 		return;
 	}
 	if (e->is_connect) {
@@ -437,17 +459,17 @@ static void header_field(struct bos_http_conn *c, enum bos_dir d, const uint8_t 
 	} else if (proto_ieq(p, nlen, "transfer-encoding")) {
 		h->chunked = te_is_chunked(v, vlen);
 	} else if (proto_ieq(p, nlen, "content-type")) {
-		set_field(d == BOS_DIR_TO_SERVER ? &t->req_content_type : &t->resp_content_type,
+		set_field(c, d == BOS_DIR_TO_SERVER ? &t->req_content_type : &t->resp_content_type,
 			  v, vlen, &t->flags);
 	} else if (d == BOS_DIR_TO_SERVER) {
 		if (proto_ieq(p, nlen, "host"))
-			set_field(&t->host, v, vlen, &t->flags);
+			set_field(c, &t->host, v, vlen, &t->flags);
 		else if (proto_ieq(p, nlen, "user-agent"))
-			set_field(&t->user_agent, v, vlen, &t->flags);
+			set_field(c, &t->user_agent, v, vlen, &t->flags);
 		else if (proto_ieq(p, nlen, "referer"))
-			set_field(&t->referrer, v, vlen, &t->flags);
+			set_field(c, &t->referrer, v, vlen, &t->flags);
 		else if (proto_ieq(p, nlen, "origin"))
-			set_field(&t->origin, v, vlen, &t->flags);
+			set_field(c, &t->origin, v, vlen, &t->flags);
 	}
 }
 
@@ -475,6 +497,7 @@ static bool request_line(struct bos_http_conn *c, const uint8_t *p, size_t n)
 		return false;
 	if (c->nq == BOS_HTTP_MAX_PENDING) {
 		c->stats.pending_evicted++;
+		c->stored -= txn_stored(&c->scratch.t);
 		txn_release(&c->scratch.t);
 		txn_init(&c->scratch.t);
 		e = &c->scratch;
@@ -483,16 +506,16 @@ static bool request_line(struct bos_http_conn *c, const uint8_t *p, size_t n)
 		e = entry_new();
 		c->q[c->nq++] = e;
 	}
-	if (!parse_version(sp2, n - (size_t)(sp2 - p), &e->t.version, &e->t.flags)) {
+	if (!parse_version(c, sp2, n - (size_t)(sp2 - p), &e->t.version, &e->t.flags)) {
 		if (e != &c->scratch) {
 			c->nq--;
-			entry_free(e);
+			entry_free(c, e);
 		}
 		return false;
 	}
 	e->t.trans_depth = ++c->depth;
-	set_field(&e->t.method, p, mlen, &e->t.flags);
-	set_field(&e->t.uri, sp1 + 1, ulen, &e->t.flags);
+	set_field(c, &e->t.method, p, mlen, &e->t.flags);
+	set_field(c, &e->t.uri, sp1 + 1, ulen, &e->t.flags);
 	e->is_head = proto_ieq(p, mlen, "HEAD");
 	e->is_connect = proto_ieq(p, mlen, "CONNECT");
 	h->cur = e;
@@ -509,7 +532,7 @@ static bool status_line(struct bos_http_conn *c, const uint8_t *p, size_t n)
 	const uint8_t *reason;
 	size_t rlen;
 
-	if (n < 12 || !parse_version(p, 8, &ver, &flags) || p[8] != ' ' ||
+	if (n < 12 || !parse_version(NULL, p, 8, &ver, &flags) || p[8] != ' ' ||
 	    !proto_is_digit(p[9]) || !proto_is_digit(p[10]) || !proto_is_digit(p[11]) ||
 	    (n > 12 && p[12] != ' ')) {
 		bos_buf_release(&ver);
@@ -534,11 +557,11 @@ static bool status_line(struct bos_http_conn *c, const uint8_t *p, size_t n)
 	h->final_resp = code >= 200 || code < 100 || code == 101;
 	if (!h->final_resp) {
 		e->t.info_code = code;
-		set_field(&e->t.info_msg, reason, rlen, &e->t.flags);
+		set_field(c, &e->t.info_msg, reason, rlen, &e->t.flags);
 	} else {
 		e->t.status_code = code;
-		set_field(&e->t.status_msg, reason, rlen, &e->t.flags);
-		set_field(&e->t.resp_version, (const uint8_t *)ver.data, ver.len, &e->t.flags);
+		set_field(c, &e->t.status_msg, reason, rlen, &e->t.flags);
+		set_field(c, &e->t.resp_version, (const uint8_t *)ver.data, ver.len, &e->t.flags);
 	}
 	bos_buf_release(&ver);
 	return true;
@@ -815,7 +838,7 @@ void bos_http_conn_finish(struct bos_http_conn *c)
 		e->resp_done = true;
 		if (!is_queued(c, e)) {
 			report(c, e);
-			entry_free(e);
+			entry_free(c, e);
 		}
 	}
 	rq->cur = NULL;

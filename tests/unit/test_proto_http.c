@@ -397,3 +397,37 @@ void test_http__sniff(void)
 	BT_ASSERT(!bos_http_looks_like_request((const uint8_t *)"GE", 2));
 	BT_ASSERT(!bos_http_looks_like_request((const uint8_t *)"HTTP/1.1 200", 12));
 }
+
+void test_http__connection_field_budget(void)
+{
+	struct bos_buf req = BOS_BUF_INIT, resp = BOS_BUF_INIT;
+	struct got g;
+	struct bos_http_conn *c;
+	int n = BOS_HTTP_MAX_PENDING - 4;
+
+	/* n pipelined requests with 1500-byte URIs (more than the budget in total), no
+	 * response yet: all held at once. */
+	BT_ASSERT(n * 1500 > BOS_HTTP_MAX_CONN_BYTES);
+	for (int i = 0; i < n; i++) {
+		bos_buf_addstr(&req, "GET /");
+		for (int k = 0; k < 1499; k++)
+			bos_buf_addch(&req, 'a');
+		bos_buf_addstr(&req, " HTTP/1.1\r\n\r\n");
+		bos_buf_addstr(&resp, "HTTP/1.1 204 No Content\r\n\r\n");
+	}
+	c = run(&g, req.data, "", 0, 0, false);
+	BT_ASSERT_EQ_INT(g.n, 0);
+	bos_http_conn_feed(c, BOS_DIR_TO_CLIENT, (const uint8_t *)resp.data, resp.len);
+	BT_ASSERT_EQ_INT(g.n, n);
+	/* The first request fit whole (the test copy keeps 63 bytes); its response arrived
+	 * with the budget exhausted by the later requests, so its status_msg is cut. */
+	BT_ASSERT_EQ_INT(g.t[0].status, 204);
+	BT_ASSERT_EQ_INT(strlen(g.t[0].uri), 63);
+	/* The last ones no longer fit the budget: cut and flagged, still paired. */
+	BT_ASSERT(strstr(g.json, "\"status_code\":204"));
+	BT_ASSERT(strstr(g.json, "\"trans_depth\":60,"));
+	BT_ASSERT(strstr(g.json, "\"flags\":[\"cap\"]"));
+	done(c);
+	bos_buf_release(&req);
+	bos_buf_release(&resp);
+}

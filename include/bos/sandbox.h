@@ -184,7 +184,8 @@ enum bos_lab_victim_state bos_lab_victim_poll(struct bos_lab *lab);
 /* Kill the victim's whole tree (cgroup kill / freeze + kill, then the pid namespace's
  * init). Returns the number of processes that were still alive. Idempotent. */
 int bos_lab_victim_kill(struct bos_lab *lab);
-/* Number of processes in the victim's cgroup now (-1 unknown). */
+/* Tasks of the sample's tree now (the cgroup's pids.current without the victim's relay and
+ * init; threads count too); -1 unknown. */
 int bos_lab_victim_nprocs(const struct bos_lab *lab);
 
 /* Messages the victim sent to /dev/log: fn(ctx, sender's host pid or 0, bytes, len,

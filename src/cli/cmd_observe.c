@@ -180,7 +180,12 @@ int cmd_observe(int argc, char **argv)
 		fprintf(stderr, "bos: observe: case incomplete (%s): %s\n", res.reason, res.case_dir);
 		return BOS_EXIT_FAIL;
 	}
-	fprintf(stderr, "bos: observe: done (%s, exit code %d, lab up %lld ms, teardown %lld ms)\n",
-		res.end, res.exit_code, (long long)res.lab_up_ms, (long long)res.teardown_ms);
+	if (res.exit_code >= 0)
+		fprintf(stderr, "bos: observe: done (%s, exit code %d, lab up %lld ms, teardown %lld "
+			"ms)\n", res.end, res.exit_code, (long long)res.lab_up_ms,
+			(long long)res.teardown_ms);
+	else
+		fprintf(stderr, "bos: observe: done (%s, tree killed, lab up %lld ms, teardown %lld "
+			"ms)\n", res.end, (long long)res.lab_up_ms, (long long)res.teardown_ms);
 	return BOS_EXIT_OK;
 }

@@ -208,10 +208,11 @@ static int cg_count(const char *dir)
 
 int lab_cg_nprocs(const struct bos_lab *lab)
 {
+	/* pids.current counts the whole subtree (a tracer's or the sample's sub-group too). */
 	if (lab->cg_mode == BOS_CGROUP_V1 && lab->cg_v1[V1_PIDS][0])
-		return cg_count(lab->cg_v1[V1_PIDS]);
+		return (int)cg_u64(lab->cg_v1[V1_PIDS], "pids.current");
 	if (lab->cg_mode == BOS_CGROUP_V2 && lab->cg_v2[0])
-		return cg_count(lab->cg_v2);
+		return (int)cg_u64(lab->cg_v2, "pids.current");
 	return -1;
 }
 

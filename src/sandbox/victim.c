@@ -939,5 +939,10 @@ int bos_lab_victim_kill(struct bos_lab *lab)
 
 int bos_lab_victim_nprocs(const struct bos_lab *lab)
 {
-	return lab_cg_nprocs(lab);
+	int n = lab_cg_nprocs(lab);
+
+	/* Not counting the relay and the init while they run. */
+	if (n >= 0 && lab->vstate == BOS_LAB_VICTIM_RUNNING)
+		n = n > 2 ? n - 2 : 0;
+	return n;
 }

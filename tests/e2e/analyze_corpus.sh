@@ -40,6 +40,10 @@ c2/zeek_ctu_stealer_post_c2sock.pcap|6|http_ok|POST /c2sock answered 200 (first 
 c2/zeek_merlin_c2_quic.pcapng|6|payload_both|Merlin over QUIC: UDP payload both ways, no TCP at all
 c2/sv_tls_malicious_c2_hello.pcap|5|-|ClientHello, then the server closes without a byte
 c2/cs_aurora_exploit_revshell.pcapng|6|-|HTTP 200 + reverse shell with data both ways; the commands inside it need process data (an analyst reading the stream would say 7)
+mixed/zeek_browse_2011.pcap|6|http_ok|17 conditional GETs answered 304 (3xx): sessions established
+mixed/zeek_pcapng_multi_if.pcapng|3|not_contacted|three lookups answered, no host ever contacted
+tls/zeek_tls13_psk.pcap|6|tls_data|TLS 1.3 PSK resumption completes
+malformed/td_empty_0pkts.pcap|1|no_evidence|no packets and no process data: 1 and 2 can not be told apart
 mixed/zeek_wikipedia.pcap|6|-|ordinary browsing (304s); search-suffix NXDOMAIN noise must not matter
 mixed/sv_mixed_tls_http_dns.pcap|6|-|ordinary mix of TLS, HTTP 200/301/404 and DNS
 attacker_ops/otrf_covenant_http_c2_no_smb.pcapng|6|-|Covenant C2 polls (200); the SMB copy was cut out, only Kerberos ticket traffic remains (the capture starts mid-connection: the engine may give payload_both instead of http_ok)

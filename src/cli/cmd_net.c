@@ -95,7 +95,8 @@ static int case_captures(const char *dir, char ***list, size_t *n, size_t *cap)
 		(*list)[(*n)++] = path;
 	}
 	closedir(d);
-	qsort(*list + start, *n - start, sizeof(**list), cmp_str);
+	if (*n > start)
+		qsort(*list + start, *n - start, sizeof(**list), cmp_str);
 	return (int)(*n - start);
 }
 
@@ -117,7 +118,7 @@ int cmd_net(int argc, char **argv)
 	char **list = NULL, *dflt = NULL;
 	size_t n = 0, cap = 0;
 	bool quiet = false;
-	int c, ret = BOS_EXIT_OK;
+	int c, r, ret = BOS_EXIT_OK;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+o:qh", longopts, NULL)) != -1) {
@@ -175,6 +176,14 @@ int cmd_net(int argc, char **argv)
 		}
 		n++;
 	}
+	/* Every capture must be readable before any output file is created. */
+	for (size_t i = 0; i < n; i++) {
+		if (access(list[i], R_OK) < 0) {
+			bos_err_sys(&err, "open %s", list[i]);
+			ret = cli_fail("net", &err);
+			goto out;
+		}
+	}
 	if (!outdir && case_dir) {
 		outdir = case_dir;
 	} else if (!outdir) {
@@ -199,9 +208,10 @@ int cmd_net(int argc, char **argv)
 	prog.tty = !quiet && isatty(STDERR_FILENO);
 	opts.progress = on_progress;
 	opts.progress_ctx = &prog;
-	if (bos_net_run(&opts, (const char *const *)list, n, outdir, &st, &err) < 0)
+	r = bos_net_run(&opts, (const char *const *)list, n, outdir, &st, &err);
+	if (r < 0)
 		ret = cli_fail("net", &err);
-	if (!quiet)
+	if (!quiet && (r == 0 || r == -BOS_EINPUT))
 		fprintf(stderr,
 			"bos: net: %" PRIu64 " frames, %" PRIu64 " connections, %" PRIu64
 			" dns, %" PRIu64 " http, %" PRIu64 " tls records -> %s\n",

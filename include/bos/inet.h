@@ -44,7 +44,7 @@ struct bos_inet_env {
 	 * (open it O_APPEND). -1: no events. Kinds written (all have "ts", "kind"):
 	 *   inet_dns     src, qname, qtype, proto, action, rcode, answers[]
 	 *   inet_tcp     src, dst, svc, outcome ("http", "tls", "raw", "closed"), bytes_in/out
-	 *   inet_http    src, dst, tls, sni, method, host, path, status
+	 *   inet_http    src, dst, svc, tls, sni, method, host, path, body_bytes, status
 	 *   inet_udp     src, dst, bytes
 	 *   inet_c2      argv, pid, event ("start", "exit", "killed"), status
 	 *   inet_error   what, msg                                                       */

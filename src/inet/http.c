@@ -4,8 +4,10 @@
  *
  * The request bytes come from the sample: read with bos_cur, the whole head capped at
  * BOS_INET_MAX_REQUEST (a head that does not end by then is answered anyway), method,
- * path and host cut to their buffers. Bodies are not read here; the server drains them
- * after answering so that closing does not turn into an RST.
+ * path and host cut to their buffers, Content-Length taken when it is a plain number.
+ * Bodies are not read here: the server reads (and discards) Content-Length bytes before
+ * answering, as a real server would, and drains what still comes after answering, so
+ * that closing does not turn into an RST.
  */
 #include <string.h>
 #include <strings.h>
@@ -55,6 +57,7 @@ enum bos_parse inet_http_parse(const uint8_t *data, size_t len, struct inet_http
 	size_t n, i, mlen;
 
 	memset(req, 0, sizeof(*req));
+	req->content_length = -1;
 	/* The method decides whether this is HTTP at all, before the line is complete. */
 	for (mlen = 0; mlen < len && mlen < sizeof(req->method) && is_tchar(data[mlen]); mlen++)
 		;
@@ -79,7 +82,22 @@ enum bos_parse inet_http_parse(const uint8_t *data, size_t len, struct inet_http
 			return c.err;
 		if (n == 0) {
 			req->complete = true;
+			req->head_len = (size_t)(c.p - data);
 			return BOS_PARSE_OK;
+		}
+		if (n > 15 && !strncasecmp((const char *)line, "content-length:", 15)) {
+			const uint8_t *v = line + 15, *e = line + n;
+			int64_t cl = 0;
+			size_t digits = 0;
+
+			while (v < e && (*v == ' ' || *v == '\t'))
+				v++;
+			/* Digits only, at most 15 of them: anything else is "unknown". */
+			for (; v < e && *v >= '0' && *v <= '9' && digits < 15; v++, digits++)
+				cl = cl * 10 + (*v - '0');
+			while (v < e && (*v == ' ' || *v == '\t'))
+				v++;
+			req->content_length = digits && v == e ? cl : -1;
 		}
 		if (n > 5 && !strncasecmp((const char *)line, "host:", 5)) {
 			const uint8_t *v = line + 5, *e = line + n;

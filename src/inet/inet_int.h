@@ -35,6 +35,8 @@ struct inet_http_req {
 	char host[256];
 	bool complete;			/* the head (up to CRLF CRLF) was seen */
 	bool looks_http;		/* starts like an HTTP request line */
+	size_t head_len;		/* bytes of the head, the empty line included */
+	int64_t content_length;		/* -1: none given (or not a number) */
 };
 
 /* Parse the head of an HTTP request from the bytes received so far (bounded, via

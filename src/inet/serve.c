@@ -56,6 +56,7 @@ enum conn_state {
 	CS_SNIFF,		/* waiting for the first bytes */
 	CS_HANDSHAKE,		/* TLS handshake in progress */
 	CS_READ,		/* reading a request (plain or inside TLS) */
+	CS_BODY,		/* reading (and discarding) the request body */
 	CS_WRITE,		/* sending the answer */
 	CS_RAW,			/* not HTTP: echo */
 	CS_DRAIN,		/* answered and half-closed: discard until EOF */
@@ -82,6 +83,9 @@ struct conn {
 	const char *outcome;		/* "http", "tls", "raw", "closed", ... */
 	uint32_t events;		/* what epoll is waiting for now */
 	size_t slot;
+	struct inet_http_req req;	/* CS_BODY: the request being read */
+	uint64_t body_left, body_bytes;
+	int64_t drain_until;		/* CS_DRAIN: never held open past this */
 };
 
 struct c2_proc {
@@ -402,6 +406,8 @@ static void ev_http(struct server *s, struct conn *c, const struct inet_http_req
 	bos_json_kv_str(&j, "method", req->method);
 	bos_json_kv_str(&j, "host", req->host);
 	bos_json_kv_str(&j, "path", req->path);
+	if (req->content_length >= 0)
+		bos_json_kv_uint(&j, "body_bytes", c->body_bytes);
 	bos_json_kv_int(&j, "status", status);
 	ev_end(s, &j, &b);
 }
@@ -490,13 +496,14 @@ static bool conn_flush(struct conn *c)
 	return true;
 }
 
-static void start_drain(struct conn *c)
+static void start_drain(struct server *s, struct conn *c)
 {
 	if (c->ssl)
 		SSL_shutdown(c->ssl);	/* close_notify; the answer is not awaited */
 	shutdown(c->it.fd, SHUT_WR);
 	c->state = CS_DRAIN;
 	c->deadline_ns = bos_clock_now_ns() + DRAIN_NS;
+	c->drain_until = bos_clock_now_ns() + s->idle_ns;
 }
 
 /* Returns false when the connection was closed. */
@@ -569,8 +576,21 @@ static bool conn_step(struct server *s, struct conn *c)
 				c->deadline_ns = bos_clock_now_ns() + s->idle_ns;
 			}
 			pr = inet_http_parse(c->in, c->in_len, &req);
-			if (pr == BOS_PARSE_OK ||
-			    (req.looks_http && c->in_len == BOS_INET_MAX_REQUEST)) {
+			if (pr == BOS_PARSE_OK && req.content_length > 0) {
+				/* Read the body first, as a server would; what came with the
+				 * head counts. Bounded by the idle timeout, not by a size. */
+				uint64_t have = c->in_len - req.head_len;
+
+				c->req = req;
+				c->body_bytes = have < (uint64_t)req.content_length ?
+							have : (uint64_t)req.content_length;
+				c->body_left = (uint64_t)req.content_length - c->body_bytes;
+				c->in_len = 0;
+				c->state = CS_BODY;
+				if (!c->body_left)
+					answer_http(s, c, &c->req);
+			} else if (pr == BOS_PARSE_OK ||
+				   (req.looks_http && c->in_len == BOS_INET_MAX_REQUEST)) {
 				answer_http(s, c, &req);
 			} else if (pr == BOS_PARSE_MALFORMED) {
 				/* Not HTTP: echo what came, and whatever comes next. */
@@ -580,12 +600,34 @@ static bool conn_step(struct server *s, struct conn *c)
 				c->state = CS_RAW;
 			}
 			break;
+		case CS_BODY:
+			n = conn_read(c, junk, sizeof(junk));
+			if (n == -1) {
+				conn_watch(s, c, EPOLLIN);
+				return true;
+			}
+			if (n <= 0) {
+				c->outcome = "http_body_cut";	/* the client gave up */
+				conn_close(s, c);
+				return false;
+			}
+			c->bytes_in += (uint64_t)n;
+			c->deadline_ns = bos_clock_now_ns() + s->idle_ns;
+			if ((uint64_t)n >= c->body_left) {
+				c->body_bytes += c->body_left;
+				c->body_left = 0;
+				answer_http(s, c, &c->req);
+			} else {
+				c->body_bytes += (uint64_t)n;
+				c->body_left -= (uint64_t)n;
+			}
+			break;
 		case CS_WRITE:
 			if (!conn_flush(c)) {
 				conn_watch(s, c, EPOLLOUT);
 				return true;
 			}
-			start_drain(c);
+			start_drain(s, c);
 			conn_watch(s, c, EPOLLIN);
 			break;
 		case CS_RAW:
@@ -615,6 +657,9 @@ static bool conn_step(struct server *s, struct conn *c)
 				return false;
 			}
 			c->bytes_in += (uint64_t)n;
+			/* Still sending (an upload without Content-Length): keep draining. */
+			if (bos_clock_now_ns() + DRAIN_NS < c->drain_until)
+				c->deadline_ns = bos_clock_now_ns() + DRAIN_NS;
 			break;
 		case CS_DNS:
 		default:
@@ -893,6 +938,8 @@ static void expire(struct server *s)
 		}
 		if (c->state == CS_SNIFF && !c->outcome)
 			c->outcome = "held";	/* the client never spoke */
+		else if (c->state == CS_BODY)
+			c->outcome = "http_body_timeout";
 		else if (c->state == CS_DRAIN || c->state == CS_WRITE)
 			;			/* keep the outcome (http) */
 		else if (!c->outcome)

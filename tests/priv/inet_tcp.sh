@@ -107,6 +107,10 @@ cl openssl s_client -connect "198.51.100.24:$((port + 1))" -servername files.exa
 	</dev/null >"$TMP/tls.out" 2>&1
 grep -q 'subject=CN = files.example.net' "$TMP/tls.out" || fail "sinkhole TLS cert: $(head -20 "$TMP/tls.out")"
 grep -Eq '^(New|Reused), TLSv1' "$TMP/tls.out" || fail "sinkhole TLS handshake: $(tail -20 "$TMP/tls.out")"
+# An upload is read to its end before the answer: no RST even for 300 kB.
+code=$(head -c 300000 /dev/zero | cl curl -s -o /dev/null -w '%{http_code}' \
+	--data-binary @- "http://198.51.100.27:$port/upload.php")
+[ "$code" = 200 ] || fail "sinkhole POST: $code"
 line=$(cl bash -c 'exec 3<>/dev/tcp/198.51.100.25/6667; printf "NICK bos\r\n" >&3;
 	read -r -t 3 l <&3; echo "$l"')
 [ "$line" = $'NICK bos\r' ] || fail "sinkhole raw echo: '$line'"
@@ -130,6 +134,8 @@ synack=$(tcpdump -n -r "$TMP/c.pcap" 'src host 203.0.113.67 and tcp[tcpflags] & 
 # The HTTP answers were not followed by an RST from the server (drained before close).
 rst_http=$(tcpdump -n -r "$TMP/c.pcap" 'src host 203.0.113.10 and tcp[tcpflags] & tcp-rst != 0' 2>/dev/null | wc -l)
 [ "$rst_http" -eq 0 ] || fail "HTTP service sent $rst_http RSTs"
+rst_post=$(tcpdump -n -r "$TMP/c.pcap" 'src host 198.51.100.27 and tcp[tcpflags] & tcp-rst != 0' 2>/dev/null | wc -l)
+[ "$rst_post" -eq 0 ] || fail "sinkhole sent $rst_post RSTs to the uploader"
 echo "capture: dropped $syns SYNs/$back back; refused $rsts RSTs/$synack SYN-ACKs"
 
 $PY - "$TMP/events.jsonl" "$port" <<'PY' || fail "events.jsonl"
@@ -145,6 +151,7 @@ has(http, dst="203.0.113.10:80", status=404, host="www.gone.example")
 has(http, dst="203.0.113.10:80", status=503)
 has(http, dst="203.0.113.10:443", status=200, tls=True, sni="c2.evil.example", svc="https")
 has(http, dst="198.51.100.23:%d" % port, status=200, svc="sinkhole", path="/x.exe")
+has(http, dst="198.51.100.27:%d" % port, status=200, method="POST", body_bytes=300000)
 has(tcp, dst="198.51.100.24:%d" % (port + 1), outcome="tls")
 has(tcp, dst="198.51.100.25:6667", outcome="raw")
 has([e for e in ev if e["kind"] == "inet_udp"], dst="198.51.100.26:5000", bytes=5)

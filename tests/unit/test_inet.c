@@ -243,6 +243,33 @@ void test_inet__http_parse(void)
 	BT_ASSERT_EQ_INT(inet_http_parse(bt_guard_dup("POST", 4), 4, &r), BOS_PARSE_INCOMPLETE);
 }
 
+void test_inet__http_content_length(void)
+{
+	static const char req[] = "POST /up HTTP/1.1\r\nContent-Length:  12 \r\n\r\nabcd";
+	static const char *const bad[] = { "4x", "-1", "", "1 2", "1234567890123456" };
+	struct inet_http_req r;
+	char buf[128];
+	size_t i, n;
+
+	BT_ASSERT_EQ_INT(inet_http_parse(bt_guard_dup(req, sizeof(req) - 1), sizeof(req) - 1, &r),
+			 BOS_PARSE_OK);
+	BT_ASSERT_EQ_INT(r.content_length, 12);
+	BT_ASSERT_EQ_INT(r.head_len, sizeof(req) - 1 - 4);	/* "abcd" is body */
+	for (i = 0; i < BOS_ARRAY_SIZE(bad); i++) {
+		n = (size_t)snprintf(buf, sizeof(buf), "PUT / HTTP/1.1\ncontent-length: %s\n\n",
+				     bad[i]);
+		BT_ASSERT_EQ_INT(inet_http_parse(bt_guard_dup(buf, n), n, &r), BOS_PARSE_OK);
+		if (r.content_length != -1) {
+			bt_fail(__FILE__, __LINE__, "\"%s\" gave %lld", bad[i],
+				(long long)r.content_length);
+			return;
+		}
+	}
+	n = (size_t)snprintf(buf, sizeof(buf), "GET / HTTP/1.1\r\n\r\n");
+	BT_ASSERT_EQ_INT(inet_http_parse(bt_guard_dup(buf, n), n, &r), BOS_PARSE_OK);
+	BT_ASSERT_EQ_INT(r.content_length, -1);
+}
+
 void test_inet__http_response_owns_framing(void)
 {
 	struct bos_profile_header h[] = { { (char *)"Content-Length", (char *)"999" },

@@ -846,6 +846,32 @@ static void set_first(int64_t *slot, int64_t ts)
 
 /* --- pass 4: the case --- */
 
+/*
+ * execvp(3) semantics: when the sample's own execve fails with ENOEXEC (a text file, a
+ * Windows PE, a binary for another CPU), the file is handed to /bin/sh as a script. That
+ * shell starting is not the sample running: `sh sample` erroring out on garbage is level 1.
+ * (A shebang-less script that does something starts other programs or sends packets, and
+ * those count.) The fallback: same pid as the failed root exec, a shell image, the root's
+ * path among its arguments.
+ */
+static bool shell_fallback(const struct bos_cls_facts *f, const struct bos_cls_pev *pe)
+{
+	const char *img = pe->path ? strrchr(pe->path, '/') : NULL;
+
+	img = img ? img + 1 : pe->path;
+	if (!img || (strcmp(img, "sh") && strcmp(img, "dash") && strcmp(img, "bash")))
+		return false;
+	for (size_t i = 0; i < f->n_pevs; i++) {
+		const struct bos_cls_pev *r = &f->pevs[i];
+
+		if (r->kind == BOS_CLS_PEV_EXEC && r->root && r->result == ENOEXEC &&
+		    r->pid == pe->pid && r->ts_ns <= pe->ts_ns && r->path && pe->cmdline &&
+		    strstr(pe->cmdline, r->path))
+			return true;
+	}
+	return false;
+}
+
 static void grade_case(struct ctx *c, size_t caused)
 {
 	const struct bos_cls_facts *f = c->f;
@@ -870,7 +896,8 @@ static void grade_case(struct ctx *c, size_t caused)
 		res->reason = res->n_bursts >= 2 ? BOS_CLS_R_BURSTS : BOS_CLS_R_SESSIONS;
 	}
 	for (size_t i = 0; i < f->n_pevs; i++) {
-		if (f->pevs[i].kind == BOS_CLS_PEV_EXEC && f->pevs[i].result == 0) {
+		if (f->pevs[i].kind == BOS_CLS_PEV_EXEC && f->pevs[i].result == 0 &&
+		    !shell_fallback(f, &f->pevs[i])) {
 			if (!ran || f->pevs[i].ts_ns < t_ran)
 				t_ran = f->pevs[i].ts_ns;
 			ran = true;

@@ -676,3 +676,29 @@ void test_classify__proxy_connect_tunnel(void)
 	BT_ASSERT_EQ_STR(bos_cls_reason_str(x->res.reason), "closed_no_data");
 	bos_cls_result_release(&x->res);
 }
+
+/* The lab runs a file that execve refuses (ENOEXEC) through /bin/sh, as execvp does. The
+ * shell starting and failing on garbage is not the sample running. */
+void test_classify__enoexec_shell_fallback_is_level1(void)
+{
+	struct fx *x = fx_new();
+
+	x->f.have_process = true;
+	x->f.started = true;
+	add_pev(x, 0, BOS_CLS_PEV_EXEC, "/home/u/Downloads/invoice.exe", true, ENOEXEC);
+	add_pev(x, 0.01, BOS_CLS_PEV_EXEC, "/bin/sh", true, 0);
+	x->pevs[1].root = false;
+	x->pevs[1].pid = x->pevs[0].pid;
+	x->pevs[1].cmdline = "/bin/sh /home/u/Downloads/invoice.exe";
+	add_pev(x, 0.02, BOS_CLS_PEV_FILE, "/home/u/Downloads/invoice.exe", false, 0);
+	BT_ASSERT_EQ_INT(run(x), 0);
+	BT_ASSERT_EQ_INT(x->res.level, 1);
+	BT_ASSERT_EQ_STR(bos_cls_reason_str(x->res.reason), "not_run");
+	bos_cls_result_release(&x->res);
+	/* A shebang-less script that starts a program did run. */
+	add_pev(x, 0.03, BOS_CLS_PEV_EXEC, "/usr/bin/uname", false, 0);
+	x->pevs[x->f.n_pevs - 1].cmdline = "uname -a";
+	BT_ASSERT_EQ_INT(run(x), 0);
+	BT_ASSERT_EQ_INT(x->res.level, 2);
+	bos_cls_result_release(&x->res);
+}

@@ -222,10 +222,25 @@ static void write_tls(struct engine *e, struct flow *f)
 	e->st->tls_records++;
 }
 
+/* Bytes inside a CONNECT tunnel (after the proxy's 2xx): usually TLS, so the TLS dissector
+ * gets them and the tls record carries the SNI the client asked the proxy to reach. */
+static void on_tunnel(void *ctx, enum bos_dir dir, const uint8_t *p, size_t len)
+{
+	struct flow *f = ctx;
+
+	if (!f->tls)
+		f->tls = bos_tls_conn_new();
+	if (f->tls) {
+		bos_tls_conn_feed(f->tls, dir, p, len);
+		if (bos_tls_conn_info(f->tls)->client_hello_seen)
+			f->svc_tls = true;
+	}
+}
+
 static void app_pick(struct flow *f, bool from_orig, const uint8_t *p, size_t len)
 {
 	const struct bos_conn *c = &f->c;
-	static const struct bos_http_cb http_cb = { .txn = on_http, .tunnel_data = NULL };
+	static const struct bos_http_cb http_cb = { .txn = on_http, .tunnel_data = on_tunnel };
 
 	f->app_decided = true;
 	if (from_orig)
@@ -489,7 +504,15 @@ static void on_packet(struct engine *e, const struct bos_pkt *p, const struct bo
 		is_orig = !f->c.flipped;
 	}
 	bos_conn_packet(&f->c, p, fr->ts_ns, is_orig, &seg);
-	ft_touch(&e->ft, f, list_for(&f->c));
+	{
+		/* Keep each expiry list ordered by the time its timer counts from: attempts
+		 * by their first SYN, closed connections by their last counted packet. */
+		enum flow_list l = list_for(&f->c);
+
+		if (f->list != l ||
+		    (l != FL_ATTEMPT && !(f->c.orig.did_close && f->c.resp.did_close)))
+			ft_touch(&e->ft, f, l);
+	}
 	if (p->ip_proto == 17) {
 		if (p->payload_len && !f->app_decided)
 			app_pick(f, is_orig, p->payload, p->payload_len);

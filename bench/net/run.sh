@@ -45,7 +45,7 @@ run() {
 	local bytes pkts
 	bytes=$(stat -c %s "$file")
 	pkts=$("$DIR/pcap_floor" "$file" | cut -d' ' -f1)
-	printf '%s %s %s %s %s %s\n' "$name" "$bytes" "$pkts" "$(echo "$usr + $sys" | bc)" "$rss" "$wall" >>"$DIR/results.txt"
+	printf '%s %s %s %s %s %s\n' "$name" "$bytes" "$pkts" "$(awk -v u="$usr" -v s="$sys" 'BEGIN { print u + s }')" "$rss" "$wall" >>"$DIR/results.txt"
 }
 : >"$DIR/results.txt"
 run floor "$big" "$DIR/pcap_floor" "$big"

@@ -27,7 +27,12 @@ int lab_rm_rf(const char *path);
 
 /* Fork + (setns nsfd if >= 0) + execv argv[0], stdin from /dev/null, stdout+stderr to
  * logpath (appended, or /dev/null if NULL). The child gets PR_SET_PDEATHSIG(SIGKILL). */
-int lab_spawn(int nsfd, char *const argv[], const char *logpath, pid_t *pid,
+enum lab_spawn_flags {
+	/* Own mount namespace with a private /dev/shm: Squid puts fixed-name segments there
+	 * (squid-cf__*.shm) that concurrent labs would share and a SIGKILL would leave. */
+	LAB_SPAWN_PRIVATE_SHM = 1u << 0,
+};
+int lab_spawn(int nsfd, char *const argv[], const char *logpath, unsigned flags, pid_t *pid,
 	      struct bos_err *err);
 /* lab_spawn + wait; non-zero exit is an error quoting the first bytes of the log. */
 int lab_run(int nsfd, char *const argv[], const char *logpath, struct bos_err *err);
@@ -36,6 +41,10 @@ int lab_run(int nsfd, char *const argv[], const char *logpath, struct bos_err *e
 int lab_stop_pid(pid_t pid, int sig, int timeout_ms);
 /* Wait until a TCP connect from namespace nsfd to ip:port succeeds, up to timeout_ms. */
 int lab_wait_tcp(int nsfd, const char *ip, int port, int timeout_ms, struct bos_err *err);
+
+/* Wait until no TCP connection of local port `port` in namespace nsfd is ESTABLISHED or
+ * CLOSE_WAIT (the server has seen every client go), up to timeout_ms; 0 or -ETIMEDOUT. */
+int lab_wait_no_clients(int nsfd, int port, int timeout_ms);
 
 /* SIGKILL every process whose network namespace is the one bound at nspath; waits up to
  * timeout_ms for them to go. Returns the number of processes found. */

@@ -30,6 +30,7 @@
 
 #include "bos/buf.h"
 #include "bos/clock.h"
+#include "bos/log.h"
 
 struct bos_lab_services {
 	pid_t dnsmasq, squid, decoy;
@@ -105,7 +106,7 @@ static int start_dnsmasq(struct bos_lab *lab, struct bos_err *err)
 	snprintf(confarg, sizeof(confarg), "--conf-file=%s", conf);
 	argv[2] = confarg;
 	argv[3] = NULL;
-	return lab_spawn(lab->nsfd[BOS_LAB_NS_CORP], argv, out, &lab->svc->dnsmasq, err);
+	return lab_spawn(lab->nsfd[BOS_LAB_NS_CORP], argv, out, 0, &lab->svc->dnsmasq, err);
 }
 
 static int start_squid(struct bos_lab *lab, struct bos_err *err)
@@ -174,7 +175,8 @@ static int start_squid(struct bos_lab *lab, struct bos_err *err)
 	argv[2] = opt_f;
 	argv[3] = conf;
 	argv[4] = NULL;
-	return lab_spawn(lab->nsfd[BOS_LAB_NS_CORP], argv, f, &lab->svc->squid, err);
+	return lab_spawn(lab->nsfd[BOS_LAB_NS_CORP], argv, f, LAB_SPAWN_PRIVATE_SHM,
+			 &lab->svc->squid, err);
 }
 
 /* --- decoy file server: a forked child of bos, no exec, no allocation --- */
@@ -335,24 +337,29 @@ static void copy_log(const struct bos_lab *lab, const char *from, const char *to
 void bos_lab_services_stop(struct bos_lab *lab)
 {
 	struct bos_lab_services *s = lab->svc;
+	int64_t t0 = bos_clock_now_ns(), t1;
 
 	if (!s || s->stopped)
 		return;
 	s->stopped = true;
-	/* SIGTERM to all first, then wait: they stop in parallel. Squid writes each access
-	 * log line when a transaction ends (buffered_logs off) and closes open ones right
-	 * after SIGTERM; its orderly exit then takes ~2 s of internal ticks we need not wait
-	 * for, so it gets SIGKILL after 500 ms. */
+	/* Squid writes an access log line when a transaction ends (buffered_logs off), also
+	 * for clients that went away (the victim's tree is dead by now). Once no client
+	 * connection is left on its port (none ESTABLISHED or CLOSE_WAIT), every line is
+	 * written; its orderly SIGTERM exit would take ~2 s more of internal ticks, so it gets
+	 * SIGKILL after a short margin. dnsmasq logs each query synchronously. */
+	if (s->squid > 0 && lab->nsfd[BOS_LAB_NS_CORP] >= 0) {
+		lab_wait_no_clients(lab->nsfd[BOS_LAB_NS_CORP], BOS_LAB_PROXY_PORT, 1000);
+		lab_sleep_ms(20);
+	}
 	if (s->squid > 0)
-		kill(s->squid, SIGTERM);
-	if (s->dnsmasq > 0)
-		kill(s->dnsmasq, SIGTERM);
-	if (s->squid > 0)
-		lab_stop_pid(s->squid, SIGTERM, 500);
+		lab_stop_pid(s->squid, SIGKILL, 500);
+	t1 = bos_clock_now_ns();
 	if (s->dnsmasq > 0)
 		lab_stop_pid(s->dnsmasq, SIGTERM, 500);
 	if (s->decoy > 0)
 		lab_stop_pid(s->decoy, SIGKILL, 500);
+	BOS_LOG(BOS_LOG_DEBUG, "lab", "services stopped: squid %lld ms, the rest %lld ms",
+		(long long)((t1 - t0) / 1000000), (long long)((bos_clock_now_ns() - t1) / 1000000));
 	s->squid = s->dnsmasq = s->decoy = 0;
 	if (lab->plan->services && lab->plan->logdir[0]) {
 		copy_log(lab, "dns.log", "dns.log");

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -185,7 +186,7 @@ int lab_rm_rf(const char *path)
 	return rm_rf_at(AT_FDCWD, path, st.st_dev, 0);
 }
 
-int lab_spawn(int nsfd, char *const argv[], const char *logpath, pid_t *pid,
+int lab_spawn(int nsfd, char *const argv[], const char *logpath, unsigned flags, pid_t *pid,
 	      struct bos_err *err)
 {
 	int logfd, nullfd;
@@ -220,6 +221,12 @@ int lab_spawn(int nsfd, char *const argv[], const char *logpath, pid_t *pid,
 			_exit(127);
 		if (nsfd >= 0 && setns(nsfd, CLONE_NEWNET) < 0)
 			_exit(127);
+		if ((flags & LAB_SPAWN_PRIVATE_SHM) &&
+		    (unshare(CLONE_NEWNS) < 0 ||
+		     mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+		     mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV,
+			   "size=16777216,mode=01777") < 0))
+			_exit(127);
 		if (dup2(nullfd, 0) < 0 || dup2(logfd, 1) < 0 || dup2(logfd, 2) < 0)
 			_exit(127);
 		/* Nothing of bos leaks into a service (capture sockets, case files). */
@@ -238,7 +245,7 @@ int lab_spawn(int nsfd, char *const argv[], const char *logpath, pid_t *pid,
 int lab_run(int nsfd, char *const argv[], const char *logpath, struct bos_err *err)
 {
 	pid_t pid;
-	int st, ret = lab_spawn(nsfd, argv, logpath, &pid, err);
+	int st, ret = lab_spawn(nsfd, argv, logpath, 0, &pid, err);
 
 	if (ret)
 		return ret;
@@ -312,6 +319,54 @@ static int probe_listen(void *ctx)
 	}
 	fclose(f);
 	return found ? 0 : 1;
+}
+
+struct conn_probe {
+	char port[5];
+};
+
+/* Does any TCP socket with local port `port` still have a client (ESTABLISHED, or
+ * CLOSE_WAIT: the client left, the server has not closed its end yet)? */
+static int probe_clients(void *ctx)
+{
+	const struct conn_probe *p = ctx;
+	char line[512];
+	FILE *f = fopen("/proc/self/net/tcp", "re");
+	int found = 0;
+
+	if (!f)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f)) {
+		char local[64], st[8];
+
+		if (sscanf(line, "%*s %63s %*s %7s", local, st) != 2)
+			continue;
+		if (strlen(local) == 13 && !strcmp(local + 9, p->port) &&
+		    (!strcmp(st, "01") || !strcmp(st, "08")))
+			found = 1;
+	}
+	fclose(f);
+	return found;
+}
+
+int lab_wait_no_clients(int nsfd, int port, int timeout_ms)
+{
+	struct conn_probe p;
+	struct timespec t0, t1;
+
+	snprintf(p.port, sizeof(p.port), "%04X", (unsigned)port & 0xffff);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		long ms;
+
+		if (bos_lab_run_in_ns(nsfd, probe_clients, &p, NULL) == 0)
+			return 0;
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+		if (ms > timeout_ms)
+			return -ETIMEDOUT;
+		lab_sleep_ms(5);
+	}
 }
 
 int lab_wait_tcp(int nsfd, const char *ip, int port, int timeout_ms, struct bos_err *err)

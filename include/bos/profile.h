@@ -44,6 +44,8 @@ enum bos_profile_svc {
 	BOS_PROFILE_SVC_HTTP,		/* HTTP/1.x answering per profile rules */
 	BOS_PROFILE_SVC_HTTPS,		/* the same over TLS with a generated certificate */
 	BOS_PROFILE_SVC_C2,		/* a program run in the inet namespace listens there */
+	BOS_PROFILE_SVC_CLOSE,		/* TCP accepted, then closed (FIN) without a byte */
+	BOS_PROFILE_SVC_TLS_ALERT,	/* TCP accepted; a ClientHello gets a fatal alert */
 };
 
 enum bos_profile_proto {

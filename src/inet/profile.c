@@ -311,6 +311,7 @@ static const char *const svc_names[] = {
 	[BOS_PROFILE_SVC_SINKHOLE] = "sinkhole", [BOS_PROFILE_SVC_REFUSE] = "refuse",
 	[BOS_PROFILE_SVC_DROP] = "drop",	 [BOS_PROFILE_SVC_HTTP] = "http",
 	[BOS_PROFILE_SVC_HTTPS] = "https",	 [BOS_PROFILE_SVC_C2] = "c2",
+	[BOS_PROFILE_SVC_CLOSE] = "close",	 [BOS_PROFILE_SVC_TLS_ALERT] = "tls-alert",
 };
 
 const char *bos_profile_dns_action_str(enum bos_profile_dns_action a)
@@ -327,7 +328,8 @@ static int get_enum(struct ctx *c, const yaml_node_t *n, const char *key,
 		    const char *const *names, size_t count, int *out)
 {
 	const char *s = scalar(n);
-	size_t i;
+	char list[200] = "";
+	size_t i, len = 0;
 
 	for (i = 0; s && i < count; i++) {
 		if (!strcmp(s, names[i])) {
@@ -335,11 +337,10 @@ static int get_enum(struct ctx *c, const yaml_node_t *n, const char *key,
 			return 0;
 		}
 	}
-	return fail_at(c, n, "%s: expected one of %s%s%s%s%s%s%s%s%s%s%s", key, names[0],
-		       count > 1 ? ", " : "", count > 1 ? names[1] : "", count > 2 ? ", " : "",
-		       count > 2 ? names[2] : "", count > 3 ? ", " : "", count > 3 ? names[3] : "",
-		       count > 4 ? ", " : "", count > 4 ? names[4] : "", count > 5 ? ", " : "",
-		       count > 5 ? names[5] : "");
+	for (i = 0; i < count && len < sizeof(list); i++)
+		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s", i ? ", " : "",
+					names[i]);
+	return fail_at(c, n, "%s: expected one of %s", key, list);
 }
 
 /* A DNS name or "*.name": letters, digits, '-', '_', dots between labels of 1..63 bytes,
@@ -790,7 +791,8 @@ static int parse_host(struct ctx *c, const yaml_node_t *n, struct bos_profile_ho
 	if (!svc_node)
 		return fail_at(c, n, "hosts[]: \"action\" is required");
 	if (h->svc == BOS_PROFILE_SVC_HTTP || h->svc == BOS_PROFILE_SVC_HTTPS ||
-	    h->svc == BOS_PROFILE_SVC_C2) {
+	    h->svc == BOS_PROFILE_SVC_C2 || h->svc == BOS_PROFILE_SVC_CLOSE ||
+	    h->svc == BOS_PROFILE_SVC_TLS_ALERT) {
 		if (h->proto == BOS_PROFILE_PROTO_UDP)
 			return fail_at(c, proto_node, "proto: %s is TCP", svc_names[h->svc]);
 		h->proto = BOS_PROFILE_PROTO_TCP;

@@ -262,6 +262,8 @@ static struct conn *conn_new(struct server *s, int fd, enum conn_state st)
 	return c;
 }
 
+static void start_drain(struct server *s, struct conn *c);
+
 static void do_accept(struct server *s, struct item *l)
 {
 	for (;;) {
@@ -287,6 +289,11 @@ static void do_accept(struct server *s, struct item *l)
 			memcpy(a.a, &c->dst.sin_addr, 4);
 			c->host = bos_profile_match_host(s->p, &a, BOS_PROFILE_PROTO_TCP,
 							 ntohs(c->dst.sin_port));
+			if (c->host && c->host->svc == BOS_PROFILE_SVC_CLOSE) {
+				/* Accepted, then an orderly close (FIN) before any byte. */
+				c->outcome = "closed_by_server";
+				start_drain(s, c);
+			}
 		}
 	}
 }
@@ -506,6 +513,25 @@ static void start_drain(struct server *s, struct conn *c)
 	c->drain_until = bos_clock_now_ns() + s->idle_ns;
 }
 
+/* action tls-alert: a TLS client gets a fatal handshake_failure alert (RFC 8446 6.2) in
+ * the record version it used; anything else gets an orderly close. */
+static void tls_alert(struct server *s, struct conn *c)
+{
+	uint8_t hdr[3] = { 0 };
+	ssize_t n = recv(c->it.fd, hdr, sizeof(hdr), MSG_PEEK);
+
+	if (n == 3 && hdr[0] == 0x16 && hdr[1] == 3) {
+		const uint8_t alert[] = { 0x15, 3, hdr[2] <= 3 ? hdr[2] : 1, 0, 2, 2, 40 };
+
+		bos_buf_add(&c->out, alert, sizeof(alert));
+		c->outcome = "tls_alert";
+		c->state = CS_WRITE;
+		return;
+	}
+	c->outcome = "closed_by_server";
+	start_drain(s, c);
+}
+
 /* Returns false when the connection was closed. */
 static bool conn_step(struct server *s, struct conn *c)
 {
@@ -524,6 +550,10 @@ static bool conn_step(struct server *s, struct conn *c)
 				c->outcome = c->outcome ? c->outcome : "closed";
 				conn_close(s, c);
 				return false;
+			}
+			if (c->host && c->host->svc == BOS_PROFILE_SVC_TLS_ALERT) {
+				tls_alert(s, c);
+				break;
 			}
 			if (peek[0] == 0x16) {
 				c->ssl = inet_tls_accept(s->tls, c->it.fd);

@@ -162,6 +162,8 @@ void bos_inet_ruleset(const struct bos_profile *p, const struct bos_inet_env *en
 		case BOS_PROFILE_SVC_SINKHOLE:
 		case BOS_PROFILE_SVC_HTTP:
 		case BOS_PROFILE_SVC_HTTPS:
+		case BOS_PROFILE_SVC_CLOSE:
+		case BOS_PROFILE_SVC_TLS_ALERT:
 			if (!l4 || !strcmp(l4, "tcp"))
 				rule(out, h, "tcp", tcp);
 			if (!l4 || strcmp(l4, "tcp"))

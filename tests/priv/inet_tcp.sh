@@ -56,6 +56,12 @@ hosts:
         reason: Busy
         headers: {Retry-After: "120"}
         body: busy-body
+  - name: closer
+    address: 203.0.113.70
+    action: close
+  - name: alerter
+    address: 203.0.113.71
+    action: tls-alert
   - name: panel-tls
     address: 203.0.113.10
     port: 443
@@ -86,6 +92,15 @@ cl curl -s -o /dev/null --connect-timeout 2 http://203.0.113.66:8080/ || rc=$?
 rc=0
 cl curl -s -o /dev/null --connect-timeout 2 http://203.0.113.67:9999/ || rc=$?
 [ $rc -eq 7 ] || fail "refused address: curl exit $rc, expected 7 (refused)"
+
+# close: accepted, then closed without a byte (curl: empty reply); tls-alert: the handshake
+# fails with the server's fatal alert.
+rc=0
+cl curl -s -o /dev/null -m 3 http://203.0.113.70:8443/ || rc=$?
+[ $rc -eq 52 ] || fail "close action: curl exit $rc, expected 52 (empty reply)"
+cl openssl s_client -connect 203.0.113.71:443 -servername c2.evil.example </dev/null \
+	>"$TMP/alert.out" 2>&1
+grep -q 'alert handshake failure' "$TMP/alert.out" || fail "tls-alert: $(tail -5 "$TMP/alert.out")"
 
 # HTTP per path / host, with the profile's reason and headers.
 code=$(cl curl -s -o "$TMP/b1" -w '%{http_code}' http://203.0.113.10/admin/x)
@@ -134,6 +149,9 @@ synack=$(tcpdump -n -r "$TMP/c.pcap" 'src host 203.0.113.67 and tcp[tcpflags] & 
 # The HTTP answers were not followed by an RST from the server (drained before close).
 rst_http=$(tcpdump -n -r "$TMP/c.pcap" 'src host 203.0.113.10 and tcp[tcpflags] & tcp-rst != 0' 2>/dev/null | wc -l)
 [ "$rst_http" -eq 0 ] || fail "HTTP service sent $rst_http RSTs"
+rst_quiet=$(tcpdump -n -r "$TMP/c.pcap" '(src host 203.0.113.70 or src host 203.0.113.71) and tcp[tcpflags] & tcp-rst != 0' 2>/dev/null | wc -l)
+fin_close=$(tcpdump -n -r "$TMP/c.pcap" 'src host 203.0.113.70 and tcp[tcpflags] & tcp-fin != 0' 2>/dev/null | wc -l)
+[ "$rst_quiet" -eq 0 ] && [ "$fin_close" -ge 1 ] || fail "close/tls-alert: $rst_quiet RSTs, $fin_close FINs"
 rst_post=$(tcpdump -n -r "$TMP/c.pcap" 'src host 198.51.100.27 and tcp[tcpflags] & tcp-rst != 0' 2>/dev/null | wc -l)
 [ "$rst_post" -eq 0 ] || fail "sinkhole sent $rst_post RSTs to the uploader"
 echo "capture: dropped $syns SYNs/$back back; refused $rsts RSTs/$synack SYN-ACKs"
@@ -154,6 +172,8 @@ has(http, dst="198.51.100.23:%d" % port, status=200, svc="sinkhole", path="/x.ex
 has(http, dst="198.51.100.27:%d" % port, status=200, method="POST", body_bytes=300000)
 has(tcp, dst="198.51.100.24:%d" % (port + 1), outcome="tls")
 has(tcp, dst="198.51.100.25:6667", outcome="raw")
+has(tcp, dst="203.0.113.70:8443", outcome="closed_by_server", bytes_out=0)
+has(tcp, dst="203.0.113.71:443", outcome="tls_alert", bytes_out=7, svc="tls-alert")
 has([e for e in ev if e["kind"] == "inet_udp"], dst="198.51.100.26:5000", bytes=5)
 # Dropped and refused connections never reach the servers.
 assert not [e for e in ev if e.get("dst", "").startswith(("203.0.113.66", "203.0.113.67"))]

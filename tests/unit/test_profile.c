@@ -156,7 +156,7 @@ void test_profile__shipped_profiles_load(void)
 	static const char *const names[] = {
 		"default", "level3-nxdomain", "level3-servfail", "level4-drop", "level4-refuse",
 		"level5-http-403", "level5-http-404", "level5-http-503", "level6-http-200-notask",
-		"level7-operator",
+		"level7-operator", "level5-close", "level5-tls-alert",
 	};
 	struct bos_err err = BOS_ERR_INIT;
 	struct bos_profile *p;
@@ -187,6 +187,13 @@ void test_profile__shipped_profiles_load(void)
 			BT_ASSERT_EQ_INT(bos_profile_match_http(h, "x", "/")->status, 503);
 			BT_ASSERT_EQ_INT(bos_profile_match_host(p, &a, 1, 22)->svc,
 					 BOS_PROFILE_SVC_REFUSE);
+		}
+		if (!strcmp(names[i], "level5-close") || !strcmp(names[i], "level5-tls-alert")) {
+			const struct bos_profile_host *h = bos_profile_match_host(p, &a, 1, 443);
+
+			BT_ASSERT_EQ_INT(h->svc, names[i][7] == 'c' ? BOS_PROFILE_SVC_CLOSE :
+								      BOS_PROFILE_SVC_TLS_ALERT);
+			BT_ASSERT_EQ_INT(h->proto, BOS_PROFILE_PROTO_TCP);
 		}
 		if (!strcmp(names[i], "level3-nxdomain"))
 			BT_ASSERT_EQ_INT(bos_profile_match_name(p, "c2.evil.example")->action,

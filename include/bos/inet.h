@@ -43,7 +43,7 @@ struct bos_inet_env {
 	/* events.jsonl sink: one JSON object per line, written with a single write(2) each
 	 * (open it O_APPEND). -1: no events. Kinds written (all have "ts", "kind"):
 	 *   inet_dns     src, qname, qtype, proto, action, rcode, answers[]
-	 *   inet_tcp     src, dst, svc, outcome ("http", "tls", "raw", "closed"), bytes_in/out
+	 *   inet_tcp     src, dst, svc, outcome ("http", "tls", "raw", "closed", ...), bytes_in/out
 	 *   inet_http    src, dst, svc, tls, sni, method, host, path, body_bytes, status
 	 *   inet_udp     src, dst, bytes
 	 *   inet_c2      argv, pid, event ("start", "exit", "killed"), status

@@ -363,6 +363,27 @@ int ana_build_candidates(struct ana *a, struct bos_err *err)
 		}
 	}
 
+	/* DNS, HTTP and TLS records carry no packet number; their connection's first packet
+	 * (same Zeek uid) is the one to look at. */
+	for (size_t i = 0; i < a->n_dns; i++) {
+		int f = smap_get(&uids, a->dns[i].uid);
+
+		if (!a->dns[i].pkt && f >= 0)
+			a->dns[i].pkt = a->flows[f].pkt;
+	}
+	for (size_t i = 0; i < a->n_http; i++) {
+		int f = smap_get(&uids, a->http[i].uid);
+
+		if (!a->http[i].pkt && f >= 0)
+			a->http[i].pkt = a->flows[f].pkt;
+	}
+	for (size_t i = 0; i < a->n_tls; i++) {
+		int f = smap_get(&uids, a->tls[i].uid);
+
+		if (!a->tls[i].pkt && f >= 0)
+			a->tls[i].pkt = a->flows[f].pkt;
+	}
+
 	/* DNS: names the sample asked for. First the names that resolved (for the
 	 * search-suffix rule), then candidates. */
 	for (size_t i = 0; i < a->n_dns; i++) {

@@ -188,31 +188,29 @@ static int cand_cmp(const void *x, const void *y, void *arg)
 	return i < k ? -1 : i > k;
 }
 
-/* Addresses a candidate was reached at: DNS answer / first address, then flow peers. */
-static void cand_addresses(struct bos_json *j, const struct ana *a, size_t c)
-{
-	const char *seen[16];
-	size_t n = 0;
+#define ADDRS_PER_CAND 16
 
-	bos_json_key(j, "addresses");
-	bos_json_arr_begin(j);
-	if (a->cands[c].addr) {
-		seen[n++] = a->cands[c].addr;
-		bos_json_str(j, a->cands[c].addr);
-	}
-	for (size_t i = 0; i < a->n_flows && n < 16; i++) {
+/* Addresses each candidate was reached at (DNS answer / first address, then flow peers), in
+ * one pass over the flows: addrs[c * ADDRS_PER_CAND ...], n_addrs[c]. */
+static void collect_addresses(const struct ana *a, const char **addrs, uint8_t *n_addrs)
+{
+	for (size_t c = 0; c < a->n_cands; c++)
+		if (a->cands[c].addr)
+			addrs[c * ADDRS_PER_CAND + n_addrs[c]++] = a->cands[c].addr;
+	for (size_t i = 0; i < a->n_flows; i++) {
+		int c = a->flows[i].cand;
+		const char **v;
 		bool dup = false;
 
-		if (a->flows[i].cand != (int)c || !a->flows[i].resp_h)
+		if (c < 0 || (size_t)c >= a->n_cands || !a->flows[i].resp_h ||
+		    n_addrs[c] >= ADDRS_PER_CAND)
 			continue;
-		for (size_t k = 0; k < n; k++)
-			dup |= !strcmp(seen[k], a->flows[i].resp_h);
-		if (dup)
-			continue;
-		seen[n++] = a->flows[i].resp_h;
-		bos_json_str(j, a->flows[i].resp_h);
+		v = &addrs[(size_t)c * ADDRS_PER_CAND];
+		for (size_t k = 0; k < n_addrs[c]; k++)
+			dup |= !strcmp(v[k], a->flows[i].resp_h);
+		if (!dup)
+			v[n_addrs[c]++] = a->flows[i].resp_h;
 	}
-	bos_json_arr_end(j);
 }
 
 static void caveats(struct bos_json *j, struct bos_buf *sum, const struct ana *a,
@@ -305,6 +303,8 @@ void ana_render(struct ana *a, const struct bos_cls_result *res)
 	struct bos_buf *sum = &a->out->summary;
 	const struct bos_cls_settings *s = &a->opts->cls;
 	size_t *order = NULL, n_order = 0;
+	const char **addrs = NULL;
+	uint8_t *n_addrs = NULL;
 	char esc[256];
 
 	bos_json_init(&j, &a->out->json, BOS_JSON_PRETTY);
@@ -336,6 +336,16 @@ void ana_render(struct ana *a, const struct bos_cls_result *res)
 		     bos_cls_reason_str(res->reason));
 
 	order = calloc(res->n_cands + 1, sizeof(*order));
+	addrs = calloc(a->n_cands * ADDRS_PER_CAND + 1, sizeof(*addrs));
+	n_addrs = calloc(a->n_cands + 1, sizeof(*n_addrs));
+	if (!addrs || !n_addrs) {
+		free(addrs);
+		free(n_addrs);
+		addrs = NULL;
+		n_addrs = NULL;
+	} else {
+		collect_addresses(a, addrs, n_addrs);
+	}
 	for (size_t i = 0; order && i < res->n_cands; i++)
 		if (res->cands[i].n_ev || res->cands[i].n_ops)
 			order[n_order++] = i;
@@ -352,7 +362,11 @@ void ana_render(struct ana *a, const struct bos_cls_result *res)
 		bos_json_obj_begin(&j);
 		bos_json_kv_str(&j, "candidate", cand_label(a, (int)c));
 		kv_str_or_null(&j, "name", a->cands[c].name);
-		cand_addresses(&j, a, c);
+		bos_json_key(&j, "addresses");
+		bos_json_arr_begin(&j);
+		for (size_t k = 0; addrs && k < n_addrs[c]; k++)
+			bos_json_str(&j, addrs[c * ADDRS_PER_CAND + k]);
+		bos_json_arr_end(&j);
 		bos_json_kv_int(&j, "level", cr->level);
 		bos_json_kv_str(&j, "level_name", bos_level_name(cr->level));
 		bos_json_kv_str(&j, "reason", bos_cls_reason_str(cr->reason));
@@ -394,6 +408,8 @@ void ana_render(struct ana *a, const struct bos_cls_result *res)
 	if (n_order > 10)
 		bos_buf_addf(sum, "  ... and %zu more C2 candidates\n", n_order - 10);
 	free(order);
+	free(addrs);
+	free(n_addrs);
 
 	bos_json_key(&j, "operations");
 	bos_json_obj_begin(&j);

@@ -189,7 +189,8 @@ static int cg_pids(const char *dir, pid_t *out, int max)
 	int n = 0;
 	long v;
 
-	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	if (snprintf(path, sizeof(path), "%s/cgroup.procs", dir) >= (int)sizeof(path))
+		return 0;
 	f = fopen(path, "re");
 	if (!f)
 		return 0;
@@ -290,8 +291,10 @@ static int cg_rmdir(const char *dir, int depth)
 
 		if (e->d_type != DT_DIR || !strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
-		snprintf(sub, sizeof(sub), "%s/%s", dir, e->d_name);
-		fails += cg_rmdir(sub, depth + 1);
+		if (snprintf(sub, sizeof(sub), "%s/%s", dir, e->d_name) >= (int)sizeof(sub))
+			fails++;
+		else
+			fails += cg_rmdir(sub, depth + 1);
 	}
 	if (d)
 		closedir(d);

@@ -106,7 +106,8 @@ int bos_lab_plan_validate(struct bos_lab_plan *plan, struct bos_err *err)
 	if (plan->logdir[0] != '/' || stat(plan->logdir, &st) < 0 || !S_ISDIR(st.st_mode))
 		return bos_err_set(err, -BOS_EUSAGE, "log dir '%s' must be an existing absolute "
 				   "directory", plan->logdir);
-	snprintf(plan->statedir, sizeof(plan->statedir), LAB_RUN_DIR "/%s", plan->runid);
+	snprintf(plan->statedir, sizeof(plan->statedir), LAB_RUN_DIR "/%.*s", BOS_LAB_RUNID_LEN,
+		 plan->runid);
 	plan->validated = true;
 	return 0;
 }
@@ -167,14 +168,14 @@ static bool owner_alive(const char *runid)
 	long pid = 0;
 	FILE *f;
 
-	snprintf(path, sizeof(path), LAB_RUN_DIR "/%s/owner", runid);
+	snprintf(path, sizeof(path), LAB_RUN_DIR "/%.*s/owner", BOS_LAB_RUNID_LEN, runid);
 	f = fopen(path, "re");
 	if (!f) {
 		struct stat st;
 
 		/* A lab being built writes its owner file right after its state dir: a
 		 * fresh state dir without one is not stale yet. */
-		snprintf(path, sizeof(path), LAB_RUN_DIR "/%s", runid);
+		snprintf(path, sizeof(path), LAB_RUN_DIR "/%.*s", BOS_LAB_RUNID_LEN, runid);
 		return stat(path, &st) == 0 && time(NULL) - st.st_mtime < 10;
 	}
 	if (!fgets(buf, sizeof(buf), f) || sscanf(buf, "%ld %llu", &pid, &start) != 2)
@@ -382,7 +383,7 @@ static int remove_lab(const char *runid)
 
 	fails += lab_cg_remove(runid);	/* kills the victim's tree first */
 	fails += lab_net_down(runid);
-	snprintf(dir, sizeof(dir), LAB_RUN_DIR "/%s", runid);
+	snprintf(dir, sizeof(dir), LAB_RUN_DIR "/%.*s", BOS_LAB_RUNID_LEN, runid);
 	fails += lab_rm_rf(dir);
 	return fails;
 }

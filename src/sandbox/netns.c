@@ -128,7 +128,7 @@ int lab_net_up(struct bos_lab *lab, struct bos_err *err)
 	for (int i = 0; i < BOS_LAB_NS_COUNT; i++) {
 		char path[128];
 
-		snprintf(path, sizeof(path), LAB_NETNS_DIR "/%s", ns[i]);
+		snprintf(path, sizeof(path), LAB_NETNS_DIR "/%.63s", ns[i]);
 		lab->nsfd[i] = open(path, O_RDONLY | O_CLOEXEC);
 		if (lab->nsfd[i] < 0) {
 			ret = bos_err_sys(err, "open %s", path);
@@ -201,7 +201,7 @@ int lab_net_down(const char *runid)
 		char name[64], path[128];
 
 		lab_ns_name(name, sizeof(name), runid, (enum bos_lab_ns)i);
-		snprintf(path, sizeof(path), LAB_NETNS_DIR "/%s", name);
+		snprintf(path, sizeof(path), LAB_NETNS_DIR "/%.63s", name);
 		if (access(path, F_OK) < 0)
 			continue;
 		/* Services, decoys, the victim's tree, the inet servers: nothing may keep the

@@ -33,7 +33,7 @@ static const char *const ns_suffix[BOS_LAB_NS_COUNT] = { "victim", "corp", "inet
 
 void lab_ns_name(char *dst, size_t len, const char *runid, enum bos_lab_ns which)
 {
-	snprintf(dst, len, "bos-%s-%s", runid, ns_suffix[which]);
+	snprintf(dst, len, "bos-%.*s-%s", BOS_LAB_RUNID_LEN, runid, ns_suffix[which]);
 }
 
 void lab_sleep_ms(int ms)

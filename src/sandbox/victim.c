@@ -479,8 +479,7 @@ static int open_syslog(struct bos_lab *lab, const char *dir, char *path, size_t 
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	int one = 1, fd;
 
-	snprintf(path, len, "%s/devlog", dir);
-	if (strlen(path) >= sizeof(sa.sun_path)) {
+	if (snprintf(path, len, "%s/devlog", dir) >= (int)len || strlen(path) >= sizeof(sa.sun_path)) {
 		path[0] = '\0';	/* no syslog rather than no run */
 		return 0;
 	}
@@ -548,7 +547,8 @@ static const char *const hide_dirs[] = {
 static int stage_text(const char *dir, const char *name, const char *text, char *out,
 		      size_t outlen, struct bos_err *err)
 {
-	snprintf(out, outlen, "%s/%s", dir, name);
+	if (snprintf(out, outlen, "%s/%s", dir, name) >= (int)outlen)
+		return bos_err_set(err, -ENAMETOOLONG, "%s/%s: path too long", dir, name);
 	return lab_write_file(out, text, 0644, err);
 }
 
@@ -630,7 +630,8 @@ static int stage_dev(const struct bos_lab_plan *p, const char *dir, const char *
 	char stage[256], a[BOS_LAB_PATH_MAX], b[BOS_LAB_PATH_MAX];
 	int ret;
 
-	snprintf(stage, sizeof(stage), "%s/dev", dir);
+	if (snprintf(stage, sizeof(stage), "%s/dev", dir) >= (int)sizeof(stage))
+		return bos_err_set(err, -ENAMETOOLONG, "%s/dev: path too long", dir);
 	ret = lab_mkdir_p(stage, 0755, err);
 	if (ret)
 		return ret;

@@ -28,6 +28,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -608,6 +609,25 @@ static int stage_etc(const struct bos_lab_plan *p, const char *dir, struct vplan
 	if (ret)
 		goto out;
 	add_op(vp, VOP_BIND_RO, path, "/etc/resolv.conf", 0, 0, false);
+	/* A machine id of its own per run: the host's would be the same in every case, an
+	 * easy "this is that sandbox again" tell. */
+	{
+		uint8_t rnd[16];
+
+		if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+			memset(rnd, 0x42, sizeof(rnd));
+		bos_buf_reset(&b);
+		for (size_t i = 0; i < sizeof(rnd); i++)
+			bos_buf_addf(&b, "%02x", rnd[i]);
+		bos_buf_addch(&b, '\n');
+	}
+	ret = stage_text(dir, "machine-id", b.data, path, sizeof(path), err);
+	if (ret)
+		goto out;
+	if (access("/etc/machine-id", F_OK) == 0)
+		add_op(vp, VOP_BIND_RO, path, "/etc/machine-id", 0, 0, false);
+	if (access("/var/lib/dbus/machine-id", F_OK) == 0)
+		add_op(vp, VOP_BIND_RO, path, "/var/lib/dbus/machine-id", 0, 0, false);
 out:
 	free(host);
 	bos_buf_release(&b);

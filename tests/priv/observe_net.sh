@@ -39,6 +39,10 @@ grep -q "step direct-refuse 000 rc=7" "$out" || fail "direct-refuse (refused exp
 grep -q "step intranet 1" "$out" || fail "intranet decoy: $(cat "$out")"
 grep -q "step files .*exfil_list.txt" "$out" || fail "files: $(cat "$out")"
 grep -q "step whoami akiyama@ws-fin-042" "$out" || fail "whoami: $(cat "$out")"
+# A machine id of its own, not the host's.
+mid=$(sed -n 's/^step machine-id //p' "$out")
+[ ${#mid} -eq 32 ] || fail "machine-id: '$mid'"
+[ "$mid" != "$(cat /etc/machine-id 2>/dev/null)" ] || fail "the host's machine-id is visible"
 # A private /dev: the harmless nodes and /dev/log, none of the host's other devices.
 grep -q "step dev .*null.*urandom" "$out" || fail "dev: $(grep 'step dev' "$out")"
 grep "step dev" "$out" | grep -Eq ' (kmsg|kvm|loop0|mem|sda|vda) ' && fail "host devices visible: $(grep 'step dev' "$out")"

@@ -76,6 +76,9 @@ struct ctx {
 	struct evvec *cev;		/* per candidate */
 	struct trigger *trig;
 	size_t n_trig;
+	size_t *by_start;		/* trigger indexes by start time (find_trigger) */
+	int64_t *max_end;		/* max end over by_start[0..i] */
+	struct sset *startup;		/* paths / command lines before the first C2 data */
 	struct bos_cls_op *ops;
 	size_t n_ops, alloc_ops;
 };
@@ -595,23 +598,65 @@ static void number_sessions(struct ctx *c)
 	}
 }
 
-/* The most recent trigger that started before ts and whose data ended within the window.
- * An upload can not be caused by its own transaction (self_kind/self_idx). */
+static int by_start_cmp(const void *a, const void *b, void *arg)
+{
+	const struct trigger *t = arg;
+	size_t i = *(const size_t *)a, k = *(const size_t *)b;
+	int r = cmp_i64(t[i].start, t[k].start);
+
+	return r ? r : trig_cmp(&t[i], &t[k]);
+}
+
+/* Index the triggers by start time, with the running maximum of their ends, so each
+ * operation finds its trigger without scanning them all. */
+static int index_triggers(struct ctx *c)
+{
+	c->by_start = calloc(c->n_trig + 1, sizeof(*c->by_start));
+	c->max_end = calloc(c->n_trig + 1, sizeof(*c->max_end));
+	if (!c->by_start || !c->max_end)
+		return -ENOMEM;
+	for (size_t i = 0; i < c->n_trig; i++)
+		c->by_start[i] = i;
+	if (c->n_trig)
+		qsort_r(c->by_start, c->n_trig, sizeof(*c->by_start), by_start_cmp, c->trig);
+	for (size_t i = 0; i < c->n_trig; i++) {
+		int64_t e = c->trig[c->by_start[i]].end;
+
+		c->max_end[i] = i && c->max_end[i - 1] > e ? c->max_end[i - 1] : e;
+	}
+	return 0;
+}
+
+/* The most recent trigger that started before ts and whose data ended within the window
+ * (ties: the first in trig_cmp order). An upload can not be caused by its own transaction
+ * (self_kind/self_idx). */
 static const struct trigger *find_trigger(const struct ctx *c, int64_t ts,
 					  enum bos_cls_ev_kind self_kind, size_t self_idx,
 					  bool has_self)
 {
 	const struct trigger *best = NULL;
+	size_t lo = 0, hi = c->n_trig;
 
-	for (size_t i = 0; i < c->n_trig; i++) {
-		const struct trigger *t = &c->trig[i];
+	/* First index whose start is >= ts. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
 
+		if (c->trig[c->by_start[mid]].start < ts)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* Walk back while some earlier trigger could still end inside the window. */
+	for (size_t j = lo; j-- > 0 && ts - c->max_end[j] <= c->s->window_ns;) {
+		const struct trigger *t = &c->trig[c->by_start[j]];
+
+		if (best && t->start < best->start)
+			break;
 		if (has_self && t->ev.kind == self_kind && t->ev.idx == self_idx)
 			continue;
-		if (t->start >= ts || ts - t->end > c->s->window_ns)
+		if (ts - t->end > c->s->window_ns)
 			continue;
-		if (!best || t->start > best->start ||
-		    (t->start == best->start && trig_cmp(t, best) < 0))
+		if (!best || trig_cmp(t, best) < 0)
 			best = t;
 	}
 	return best;
@@ -656,23 +701,69 @@ static bool env_port(uint16_t port)
 	}
 }
 
-/* Was the same path (FILE) or command line (EXEC) seen before the first C2 data? */
-static bool in_startup_set(const struct ctx *c, const struct bos_cls_pev *pe, int64_t t_first)
+/* A set of (kind, string): the start-up set of paths and command lines. */
+struct sset {
+	const char **k;
+	uint8_t *kind;
+	size_t cap;
+};
+
+static uint64_t hash_str(const char *s, uint8_t kind)
 {
-	const struct bos_cls_facts *f = c->f;
+	uint64_t h = 1469598103934665603ULL ^ kind;
 
-	for (size_t i = 0; i < f->n_pevs; i++) {
-		const struct bos_cls_pev *o = &f->pevs[i];
+	for (; *s; s++)
+		h = (h ^ (uint8_t)*s) * 1099511628211ULL;
+	return h;
+}
 
-		if (o->ts_ns >= t_first || o->kind != pe->kind)
-			continue;
-		if (pe->kind == BOS_CLS_PEV_FILE && str_eq(o->path, pe->path))
+static const char *pev_key(const struct bos_cls_pev *pe)
+{
+	if (pe->kind == BOS_CLS_PEV_EXEC)
+		return pe->cmdline ? pe->cmdline : pe->path;
+	return pe->kind == BOS_CLS_PEV_FILE ? pe->path : NULL;
+}
+
+/* Insert or look up (insert false). The table is sized for every event: never full. */
+static bool sset_op(struct sset *set, const struct bos_cls_pev *pe, bool insert)
+{
+	const char *key = pev_key(pe);
+	uint8_t kind = (uint8_t)pe->kind;
+	size_t i;
+
+	if (!key || !set->cap)
+		return false;
+	for (i = hash_str(key, kind) & (set->cap - 1); set->k[i]; i = (i + 1) & (set->cap - 1))
+		if (set->kind[i] == kind && !strcmp(set->k[i], key))
 			return true;
-		if (pe->kind == BOS_CLS_PEV_EXEC && str_eq(o->cmdline ? o->cmdline : o->path,
-							  pe->cmdline ? pe->cmdline : pe->path))
-			return true;
+	if (insert) {
+		set->k[i] = key;
+		set->kind[i] = kind;
 	}
 	return false;
+}
+
+static int build_startup_set(struct ctx *c, struct sset *set, int64_t t_first)
+{
+	size_t cap = 16;
+
+	while (cap < 2 * c->f->n_pevs + 2)
+		cap *= 2;
+	set->k = calloc(cap, sizeof(*set->k));
+	set->kind = calloc(cap, sizeof(*set->kind));
+	if (!set->k || !set->kind)
+		return -ENOMEM;
+	set->cap = cap;
+	for (size_t i = 0; i < c->f->n_pevs; i++)
+		if (c->f->pevs[i].ts_ns < t_first)
+			sset_op(set, &c->f->pevs[i], true);
+	return 0;
+}
+
+/* Was the same path (FILE) or command line (EXEC) seen before the first C2 data? */
+static bool in_startup_set(const struct ctx *c, const struct bos_cls_pev *pe)
+{
+	return sset_op(c->startup, pe, false);
 }
 
 static int collect_ops(struct ctx *c)
@@ -684,6 +775,7 @@ static int collect_ops(struct ctx *c)
 	for (size_t i = 0; i < c->n_trig; i++)
 		if (c->trig[i].start < t_first)
 			t_first = c->trig[i].start;
+	ret = build_startup_set(c, c->startup, t_first);
 
 	for (size_t i = 0; i < f->n_pevs && !ret; i++) {
 		const struct bos_cls_pev *pe = &f->pevs[i];
@@ -693,12 +785,12 @@ static int collect_ops(struct ctx *c)
 
 		switch (pe->kind) {
 		case BOS_CLS_PEV_EXEC:
-			if (pe->root || pe->result != 0 || in_startup_set(c, pe, t_first))
+			if (pe->root || pe->result != 0 || in_startup_set(c, pe))
 				continue;
 			op.kind = BOS_CLS_OP_EXEC;
 			break;
 		case BOS_CLS_PEV_FILE:
-			if (system_path(pe->path) || in_startup_set(c, pe, t_first))
+			if (system_path(pe->path) || in_startup_set(c, pe))
 				continue;
 			op.kind = BOS_CLS_OP_FILE;
 			break;
@@ -1024,7 +1116,8 @@ static void first_reached_8(struct ctx *c)
 int bos_classify_run(const struct bos_cls_facts *facts, const struct bos_cls_settings *set,
 		     struct bos_cls_result *res, struct bos_err *err)
 {
-	struct ctx c = { .f = facts, .s = set, .res = res };
+	struct sset startup = { 0 };
+	struct ctx c = { .f = facts, .s = set, .res = res, .startup = &startup };
 	size_t nf = facts->n_flows ? facts->n_flows : 1;
 	size_t nc = facts->n_cands ? facts->n_cands : 1;
 	size_t caused;
@@ -1050,7 +1143,9 @@ int bos_classify_run(const struct bos_cls_facts *facts, const struct bos_cls_set
 	if (ret)
 		goto out;
 	number_sessions(&c);
-	ret = collect_ops(&c);
+	ret = index_triggers(&c);
+	if (!ret)
+		ret = collect_ops(&c);
 	if (ret)
 		goto out;
 	ret = link_ops(&c, &caused);
@@ -1076,6 +1171,10 @@ out:
 	free(c.flow_has_http);
 	free(c.flow_has_tls);
 	free(c.trig);
+	free(c.by_start);
+	free(c.max_end);
+	free(startup.k);
+	free(startup.kind);
 	free(c.ops);
 	if (ret) {
 		bos_cls_result_release(res);

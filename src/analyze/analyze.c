@@ -210,8 +210,10 @@ static int read_uplink(struct ana *a, const char *dir, struct bos_err *err)
 	ret = run_net(a, caps, 1, tmp, sizeof(tmp), err);
 	if (!ret) {
 		a->reading_uplink = true;
+		a->derived_dir = tmp;
 		ret = ana_read_conn(a, tmp, "conn.jsonl", err);
 		a->reading_uplink = false;
+		a->derived_dir = NULL;
 		if (a->n_inputs) {
 			in = &a->inputs[a->n_inputs - 1];
 			snprintf(in->name, sizeof(in->name), "gateway:conn.jsonl");
@@ -285,8 +287,11 @@ int bos_analyze_path(const char *path, const struct bos_analyze_opts *o,
 		ret = bos_err_set(err, -BOS_EINPUT, "%s: not a directory or a capture file", path);
 		goto out;
 	}
-	if (logdir)
+	if (logdir) {
+		a.derived_dir = tmp[0] ? tmp : NULL;
 		ret = read_net_logs(&a, logdir, err);
+		a.derived_dir = NULL;
+	}
 	if (!ret && is_dir)
 		ret = ana_read_proxy(&a, path, err);
 	if (!ret && is_dir && a.lab && a.n_proxy && file_exists(path, "gateway.pcap"))

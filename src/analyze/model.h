@@ -20,6 +20,7 @@ struct ana_input {
 	char name[64];			/* file name inside the case / log dir */
 	char sha256[65];
 	uint64_t lines, used, skipped, capped;
+	bool derived;			/* written by the network engine from a capture */
 };
 
 /* What a process event said about addresses before classification. */
@@ -42,6 +43,7 @@ struct ana {
 	const char *sample_sha256;
 	const char *input_kind;		/* "case", "logs", "capture" */
 	const char *input_name;		/* base name of PATH */
+	const char *derived_dir;	/* the network engine's temporary output, if any */
 	uint64_t capture_drops;		/* from the manifest outcome, if recorded */
 	uint64_t tracer_lost;
 	bool truncated_capture;

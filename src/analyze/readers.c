@@ -185,6 +185,7 @@ static int read_lines(struct ana *a, const char *dir, const char *file, line_fn 
 		fclose(f);
 		return bos_err_set(err, -BOS_ELIMIT, "%s: too many input files", path);
 	}
+	in->derived = a->derived_dir && !strcmp(dir, a->derived_dir);
 	while ((n = getline(&line, &cap, f)) > 0) {
 		size_t len = (size_t)n;
 

@@ -473,6 +473,7 @@ void ana_render(struct ana *a, const struct bos_cls_result *res)
 
 		bos_json_obj_begin(&j);
 		bos_json_kv_str(&j, "file", in->name);
+		bos_json_kv_bool(&j, "derived", in->derived);
 		kv_str_or_null(&j, "sha256", in->sha256[0] ? in->sha256 : NULL);
 		bos_json_kv_uint(&j, "lines", in->lines);
 		bos_json_kv_uint(&j, "used", in->used);

@@ -270,6 +270,8 @@ void test_classify__proxy_levels(void)
 	} v[] = {
 		{ "TCP_MISS", 503, "nx.example", "HIER_NONE", NULL, "ERR_DNS_FAIL", 3, "proxy_dns_fail" },
 		{ "TCP_MISS", 503, "nx.example", "HIER_NONE", NULL, NULL, 3, "proxy_dns_fail" },
+		/* measured with the lab's Squid 5.7 for an NXDOMAIN name */
+		{ "TCP_MISS", 502, "c2-nx.evil.example", "HIER_NONE", NULL, NULL, 3, "proxy_dns_fail" },
 		{ "TCP_MISS", 503, "c2.example", "HIER_DIRECT", "203.0.113.9", "ERR_CONNECT_FAIL", 4,
 		  "proxy_connect_fail" },
 		{ "TCP_MISS", 503, "203.0.113.9", "HIER_NONE", NULL, NULL, 4, "proxy_connect_fail" },

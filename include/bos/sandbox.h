@@ -159,6 +159,7 @@ struct bos_lab {
 	int64_t up_ns;				/* measured: lab up (without services) */
 	int64_t services_ns;			/* measured: services accepting */
 	int64_t inet_ns;			/* measured: fork to inet DNS listening */
+	int stale_removed;			/* stale labs removed before this one */
 	bool state_made;
 };
 

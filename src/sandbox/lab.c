@@ -306,6 +306,7 @@ int bos_lab_up(struct bos_lab *lab, const struct bos_lab_plan *plan, struct bos_
 	if (!plan->validated)
 		return bos_err_set(err, -BOS_EUSAGE, "lab plan not validated");
 	bos_lab_cleanup_stale(false, &removed, NULL);
+	lab->stale_removed = removed;
 
 	ret = lab_mkdir_p(LAB_RUN_DIR, 0755, err);
 	if (ret)

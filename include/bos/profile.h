@@ -40,7 +40,7 @@ enum bos_profile_dns_action {
 enum bos_profile_svc {
 	BOS_PROFILE_SVC_SINKHOLE = 0,	/* INetSim-like: HTTP 200, TLS, else accept and echo */
 	BOS_PROFILE_SVC_REFUSE,		/* TCP RST (UDP: ICMP port unreachable) */
-	BOS_PROFILE_SVC_DROP,		/* silently dropped: the client sees only its own SYNs */
+	BOS_PROFILE_SVC_DROP,		/* dropped: the client sees only its own SYNs */
 	BOS_PROFILE_SVC_HTTP,		/* HTTP/1.x answering per profile rules */
 	BOS_PROFILE_SVC_HTTPS,		/* the same over TLS with a generated certificate */
 	BOS_PROFILE_SVC_C2,		/* a program run in the inet namespace listens there */
@@ -111,7 +111,7 @@ struct bos_profile_host {
 	struct bos_profile_http_rule *http;	/* HTTP/HTTPS */
 	size_t n_http;
 	struct bos_profile_c2 c2;	/* C2 */
-	char *comment;			/* the entry's "name:" (NULL if none), shown in events */
+	char *comment;			/* the entry's "name:" (or NULL), shown in events */
 	unsigned line;
 };
 

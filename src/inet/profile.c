@@ -361,7 +361,7 @@ static int get_name(struct ctx *c, const yaml_node_t *n, const char *key, bool w
 	body = s;
 	if (s[0] == '*') {
 		if (!wildcard_ok || s[1] != '.')
-			return fail_at(c, n, "%s: '*' only as a whole first label (\"*.example.org\")",
+			return fail_at(c, n, "%s: '*' only as a whole first label (\"*.x.org\")",
 				       key);
 		body = s + 2;
 	}
@@ -377,7 +377,7 @@ static int get_name(struct ctx *c, const yaml_node_t *n, const char *key, bool w
 			continue;
 		}
 		if (ch == '*')
-			return fail_at(c, n, "%s: '*' only as a whole first label (\"*.example.org\")",
+			return fail_at(c, n, "%s: '*' only as a whole first label (\"*.x.org\")",
 				       key);
 		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
 		      (ch >= '0' && ch <= '9') || ch == '-' || ch == '_'))
@@ -809,7 +809,8 @@ static int parse_host(struct ctx *c, const yaml_node_t *n, struct bos_profile_ho
 	}
 	if (h->svc == BOS_PROFILE_SVC_HTTP || h->svc == BOS_PROFILE_SVC_HTTPS) {
 		if (!http_node)
-			return fail_at(c, n, "action %s needs an \"http\" entry", svc_names[h->svc]);
+			return fail_at(c, n, "action %s needs an \"http\" entry",
+				       svc_names[h->svc]);
 		if (is_map(http_node)) {
 			single = http_node;
 			h->n_http = 1;
@@ -1001,7 +1002,7 @@ static int parse_root(struct ctx *c, const yaml_node_t *root)
 			static const char *const defs[] = { "sinkhole", "refuse", "drop" };
 
 			ret = get_enum(c, v, "default", defs, 3, &e);
-			p->default_svc = (enum bos_profile_svc)e;	/* same order as the enum */
+			p->default_svc = (enum bos_profile_svc)e;	/* the enum's order */
 		} else {
 			ret = unknown_key(c, v, "profile", k);
 		}
@@ -1022,7 +1023,8 @@ static int parse_root(struct ctx *c, const yaml_node_t *root)
 			return bos_err_set(c->err, -BOS_EINPUT,
 					   "%s:%u: hosts: %s is the lab's own link", c->label,
 					   p->hosts[i].line,
-					   bos_profile_addr_str(&p->hosts[i].net.addr, a, sizeof(a)));
+					   bos_profile_addr_str(&p->hosts[i].net.addr, a,
+								sizeof(a)));
 	}
 	return 0;
 }

@@ -347,14 +347,16 @@ static void dns_udp(struct server *s)
 	for (burst = 0; burst < 64; burst++) {
 		struct sockaddr_in src;
 		socklen_t slen = sizeof(src);
-		ssize_t n = recvfrom(s->dns_udp.fd, q, sizeof(q), 0, (struct sockaddr *)&src, &slen);
+		ssize_t n = recvfrom(s->dns_udp.fd, q, sizeof(q), 0, (struct sockaddr *)&src,
+				     &slen);
 
 		if (n < 0)
 			break;
 		bos_buf_reset(&resp);
 		inet_dns_answer(s->p, q, (size_t)n, 512, &resp, &info);
 		if (resp.len)
-			sendto(s->dns_udp.fd, resp.data, resp.len, 0, (struct sockaddr *)&src, slen);
+			sendto(s->dns_udp.fd, resp.data, resp.len, 0, (struct sockaddr *)&src,
+			       slen);
 		ev_dns(s, &src, "udp", &info);
 	}
 	bos_buf_release(&resp);

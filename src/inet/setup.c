@@ -138,7 +138,8 @@ void bos_inet_ruleset(const struct bos_profile *p, const struct bos_inet_env *en
 		bos_buf_addstr(out, "\t\tdrop\n");
 	} else if (p->default_svc == BOS_PROFILE_SVC_REFUSE) {
 		bos_buf_addstr(out, "\t\tmeta l4proto tcp reject with tcp reset\n");
-		bos_buf_addstr(out, "\t\tmeta l4proto udp reject with icmp type port-unreachable\n");
+		bos_buf_addstr(out,
+			       "\t\tmeta l4proto udp reject with icmp type port-unreachable\n");
 	} else {
 		/* DNS to any address goes on to the nat chain (the fake DNS); other UDP is
 		 * handed to the sinkhole socket with its destination intact (TPROXY). */
@@ -223,9 +224,10 @@ static int run(char *const argv[], int log_fd, struct bos_err *err)
 		char tail[300] = "";
 		ssize_t n;
 		off_t end = lseek(log_fd, 0, SEEK_END);
-		off_t from = end - (off_t)sizeof(tail) + 1 > before ? end - (off_t)sizeof(tail) + 1 :
-								     before;
+		off_t from = end - (off_t)sizeof(tail) + 1;
 
+		if (from < before)
+			from = before;
 		n = pread(log_fd, tail, sizeof(tail) - 1, from);
 		tail[n > 0 ? n : 0] = 0;
 		while (n > 0 && (tail[n - 1] == '\n' || tail[n - 1] == ' '))

@@ -91,8 +91,9 @@ void test_inet__dns_answers_a_record(void)
 	BT_ASSERT_EQ_INT(d[7], 1);		/* AN: only the A, not the AAAA */
 	/* The question is echoed with the case the client used (0x20 bit randomisation). */
 	BT_ASSERT_EQ_MEM(d + 12, "\x02" "C2\x04" "evil", 8);
-	BT_ASSERT_EQ_MEM(d + qlen, "\xc0\x0c\x00\x01\x00\x01\x00\x00\x00\x4d\x00\x04\xcb\x00\x71\x42",
-			 16);
+	/* pointer to the question, A, IN, TTL 77, length 4, 203.0.113.66 */
+	BT_ASSERT_EQ_MEM(d + qlen,
+			 "\xc0\x0c\x00\x01\x00\x01\x00\x00\x00\x4d\x00\x04\xcb\x00\x71\x42", 16);
 	ask(p, "c2.evil.example", 28, &r, &info);
 	BT_ASSERT_EQ_INT(info.n_answers, 1);
 	BT_ASSERT_EQ_INT(r.len, qlen + 28);

@@ -172,7 +172,9 @@ void test_profile__shipped_profiles_load(void)
 		}
 		BT_ASSERT_EQ_STR(p->name, names[i]);
 		if (i >= 3) {	/* every level profile from 4 on points c2 at 203.0.113.66 */
-			const struct bos_profile_name *n = bos_profile_match_name(p, "c2.evil.example");
+			const struct bos_profile_name *n;
+
+			n = bos_profile_match_name(p, "c2.evil.example");
 
 			BT_ASSERT_EQ_INT(n->action, BOS_PROFILE_DNS_RESOLVE);
 			BT_ASSERT(n->addrs[0].a[3] == 66);

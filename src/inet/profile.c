@@ -904,14 +904,17 @@ static int parse_lab(struct ctx *c, const yaml_node_t *n)
 	for (i = 0; map_at(c, n, i, &k, &v); i++) {
 		int ret;
 
-		if (!strcmp(k, "duration"))
+		if (!strcmp(k, "duration")) {
 			ret = get_duration(c, v, "lab.duration", &c->p->lab.duration_ms);
-		else if (!strcmp(k, "hostname"))
+		} else if (!strcmp(k, "hostname")) {
 			ret = get_name(c, v, "lab.hostname", false, &c->p->lab.hostname);
-		else if (!strcmp(k, "user"))
+			if (!ret && strlen(c->p->lab.hostname) > 63)
+				ret = fail_at(c, v, "lab.hostname: longer than 63 (a UTS host name)");
+		} else if (!strcmp(k, "user")) {
 			ret = get_str(c, v, "lab.user", &c->p->lab.user);
-		else
+		} else {
 			ret = unknown_key(c, v, "lab", k);
+		}
 		if (ret < 0)
 			return ret;
 	}

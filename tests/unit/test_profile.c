@@ -323,6 +323,9 @@ void test_profile__errors_inline(void)
 		return;
 	if (expect_error("lab: {duration: 5 days}\n", "t.yaml:1:17: ", "unknown unit"))
 		return;
+	if (expect_error("lab: {hostname: a234567890123456789012345678901234567890123456789012345"
+			 "678901234}\n", "t.yaml:1:17: ", "longer than 63"))
+		return;
 	if (expect_error("- a\n- b\n", "t.yaml:1:1: ", "expected a mapping"))
 		return;
 	if (expect_error("name: a\n---\nname: b\n", "t.yaml:2:1: ", "more than one document"))

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The dissectors (src/proto) checked against peers on the real captures of the shared corpus:
 #  1. tshark: every DNS response's (id, rcode, answer count), every HTTP response status
-#     (interim 1xx included) and every TLS ClientHello SNI, as multisets per capture.
+#     (interim 1xx included), every TLS ClientHello SNI and JA3 (tls.handshake.ja3), as
+#     multisets per capture.
 #  2. Zeek's own baselines (corpus/zeek-baselines): dns.log, http.log and ssl.log rows,
 #     field by field, per connection.
 # Every disagreement must be listed in EXPECTED below with its reason; a new one, or an
@@ -20,6 +21,8 @@ otrf_empire_samr_enumdomainusers_net.cap|http|status=200 tshark=25 bos=0
 zeek_http_get_nosyn.pcap|http|status=200 tshark=1 bos=0
 zeek_wikipedia.pcap|http|status=304 tshark=15 bos=14
 td_dns_badlabel.pcap|dns|id=51584 rcode=15 answers=507 tshark=1 bos=0
+zeek_merlin_c2_quic.pcapng|ja3|ja3=203c2306834e5bf5ace01fb74ad1badf tshark=1 bos=0
+sv_corrupt_record_after6.pcap|ja3|ja3=cee46fdd039bfaea42cc1a96e2288bed tshark=1 bos=0
 zeek:dns_wikipedia|141.142.220.118:32902->141.142.2.2:53|RA: zeek=F bos=T
 zeek:dns_wikipedia|141.142.220.118:37676->141.142.2.2:53|AA: zeek=F bos=T
 zeek:dns_wikipedia|141.142.220.118:37676->141.142.2.2:53|RA: zeek=F bos=T
@@ -64,6 +67,11 @@ zeek:http_404_x4|172.24.0.2:55154->172.24.0.3:80|uri: zeek=/non_printable_litera
 #  td_dns_badlabel: the response uses label type 0x40 (RFC 6891 deprecated) in its question:
 #    bos_dns_parse says MALFORMED; the engine counts it (dns_malformed in net_stats.json)
 #    and writes no transaction. tshark shows the header fields of the broken message.
+#  zeek_merlin_c2_quic: that ClientHello travels in QUIC (UDP 443); bos has no QUIC
+#    dissector.
+#  sv_corrupt_record_after6: frame 2 (the SYN-ACK) carries a corrupt timestamp (1994), so
+#    the engine's idle timeout ends the flow there and the rest is a new flow without a
+#    SYN, which is not dissected (see above). tshark ignores time.
 #  zeek:dns AA/RA: Zeek copies AA and RA from a response only while logging an answer
 #    record (DNS::do_reply); for responses without answers it keeps F. bos logs the flags
 #    the response carried (tshark: dns.flags.authoritative/recavail = 1 there).
@@ -94,7 +102,8 @@ def jl(f):
     return [json.loads(l) for l in open(p, encoding="utf-8") if l.strip()]
 
 fields = ["dns.flags.response", "dns.id", "dns.flags.rcode", "dns.count.answers",
-          "http.response.code", "tls.handshake.type", "tls.handshake.extensions_server_name"]
+          "http.response.code", "tls.handshake.type", "tls.handshake.extensions_server_name",
+          "tls.handshake.ja3"]
 cmd = ["tshark", "-n", "-o", "tcp.reassemble_out_of_order:TRUE", "-o", "http.desegment_body:FALSE", "-r", cap, "-Y",
        "!icmp && (dns.flags.response==1 || http.response || tls.handshake.type==1)", "-T", "fields",
        "-E", "separator=\t", "-E", "aggregator=|", "-E", "occurrence=a"]
@@ -102,6 +111,7 @@ for f in fields:
     cmd += ["-e", f]
 out = subprocess.run(cmd, capture_output=True, text=True).stdout
 ts_dns, ts_http, ts_sni = collections.Counter(), collections.Counter(), collections.Counter()
+ts_ja3 = collections.Counter()
 for line in out.splitlines():
     c = (line.split("\t") + [""] * len(fields))[:len(fields)]
     resp, ids, rcodes, ans = (x.split("|") for x in c[0:4])
@@ -116,6 +126,9 @@ for line in out.splitlines():
     for s in snis:
         if s:
             ts_sni[s] += 1
+    for h in c[7].split("|"):
+        if h:
+            ts_ja3[h] += 1
 
 b_dns = collections.Counter((r["trans_id"], r["rcode"], r.get("ancount", 0))
                             for r in jl("dns.jsonl") if "rcode" in r)
@@ -127,6 +140,7 @@ for r in jl("http.jsonl"):
             b_http[r[k]] += 1
 b_sni = collections.Counter(r["server_name"] for r in jl("tls.jsonl")
                             if isinstance(r.get("server_name"), str))
+b_ja3 = collections.Counter(r["ja3"] for r in jl("tls.jsonl") if "ja3" in r)
 
 def diff(kind, t, b, fmt):
     for k in sorted(set(t) | set(b), key=str):
@@ -136,7 +150,8 @@ def diff(kind, t, b, fmt):
 diff("dns", ts_dns, b_dns, lambda k: f"id={k[0]} rcode={k[1]} answers={k[2]}")
 diff("http", ts_http, b_http, lambda k: f"status={k}")
 diff("tls", ts_sni, b_sni, lambda k: f"sni={k}")
-print(f"#stats {name} dns={sum(ts_dns.values())} http={sum(ts_http.values())} sni={sum(ts_sni.values())}",
+diff("ja3", ts_ja3, b_ja3, lambda k: f"ja3={k}")
+print(f"#stats {name} dns={sum(ts_dns.values())} http={sum(ts_http.values())} sni={sum(ts_sni.values())} ja3={sum(ts_ja3.values())}",
       file=sys.stderr)
 PYEOF
 cat >"$TOOLS/cmp_zeek.py" <<'PYEOF'
@@ -232,11 +247,11 @@ while IFS= read -r -d '' cap; do
 done < <(find "$P" -type f \( -name '*.pcap' -o -name '*.pcapng' -o -name '*.cap' \) -print0 | sort -z)
 
 # Totals compared, so the test cannot pass by comparing nothing.
-read -r dns http sni < <(awk '{for (i = 3; i <= 5; i++) { split($i, kv, "="); s[i] += kv[2] }}
-	END { print s[3], s[4], s[5] }' "$stats")
-echo "compared with tshark: $dns DNS responses, $http HTTP responses, $sni TLS SNIs"
-[ "$dns" -ge 100 ] && [ "$http" -ge 200 ] && [ "$sni" -ge 300 ] ||
-	fail "too few items compared (dns=$dns http=$http sni=$sni): tshark fields broken?"
+read -r dns http sni ja3 < <(awk '{for (i = 3; i <= 6; i++) { split($i, kv, "="); s[i] += kv[2] }}
+	END { print s[3], s[4], s[5], s[6] }' "$stats")
+echo "compared with tshark: $dns DNS responses, $http HTTP responses, $sni TLS SNIs, $ja3 JA3s"
+[ "$dns" -ge 100 ] && [ "$http" -ge 200 ] && [ "$sni" -ge 300 ] && [ "$ja3" -ge 300 ] ||
+	fail "too few items compared (dns=$dns http=$http sni=$sni ja3=$ja3): tshark fields broken?"
 
 D=trans_id,query,qclass,qtype,rcode,AA,TC,RD,RA,Z,answers,TTLs,rejected
 H=trans_depth,method,host,uri,referrer,version,user_agent,request_body_len,response_body_len,status_code,status_msg

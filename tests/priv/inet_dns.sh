@@ -7,6 +7,11 @@
 require_root
 command -v dig >/dev/null || fail "dig missing (bind9-dnsutils, scripts/install-deps.sh)"
 
+# Namespaces of an earlier run of these tests that was killed (its pid is in the name).
+for ns in $(ip netns list | sed -n 's/^\(bostest-[0-9a-f]*-\(cli\|inet\)\).*/\1/p'); do
+	p=${ns#bostest-}
+	kill -0 "$((16#${p%%-*}))" 2>/dev/null || ip netns del "$ns"
+done
 id=$(printf '%x' $$)
 C=bostest-$id-cli I=bostest-$id-inet
 srv=

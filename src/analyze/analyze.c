@@ -343,6 +343,7 @@ out:
 	free(a.proxy_client);
 	free(a.pevs);
 	free(a.uplink);
+	free(a.flow_pev);
 	ana_arena_free(&a);
 	return ret;
 }

@@ -474,6 +474,25 @@ int ana_build_candidates(struct ana *a, struct bos_err *err)
 			pe->cand = cand_for_addr(a, &names, &addrs, pe->addr);
 	}
 
+	/* Flows and the process connects that made them: the same Community ID (the tracer
+	 * computes it from the socket's addresses). The link is evidence, not attribution:
+	 * a lost tracer event must not turn the sample's traffic into someone else's. */
+	a->flow_pev = malloc((a->n_flows + 1) * sizeof(*a->flow_pev));
+	if (a->flow_pev) {
+		struct smap cids = { 0 };
+
+		for (size_t i = 0; i < a->n_flows; i++)
+			a->flow_pev[i] = -1;
+		if (!smap_init(&cids, a->n_pevs + 1)) {
+			for (size_t i = 0; i < a->n_pevs; i++)
+				if (a->pevs[i].kind == BOS_CLS_PEV_CONNECT && a->pevs[i].community_id)
+					smap_put(&cids, a->pevs[i].community_id, (int)i);
+			for (size_t i = 0; i < a->n_flows; i++)
+				a->flow_pev[i] = smap_get(&cids, a->flows[i].community_id);
+		}
+		smap_free(&cids);
+	}
+
 	/* HTTP and TLS ride on flows. Through a proxy without proxy.log, the request's Host
 	 * names the candidate and the proxy's answer is graded as the origin's. */
 	for (size_t i = 0; i < a->n_http; i++) {

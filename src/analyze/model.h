@@ -69,6 +69,7 @@ struct ana {
 	size_t n_proxy, a_proxy;
 	const char **proxy_url;
 	const char **proxy_client;	/* client address per proxy line */
+	int *flow_pev;			/* per flow: the process connect with its Community ID */
 	struct bos_cls_flow *uplink;	/* flows of the lab's uplink capture (gateway.pcap) */
 	size_t n_uplink, a_uplink;
 	bool reading_uplink;		/* conn reader fills uplink[] instead of flows[] */

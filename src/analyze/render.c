@@ -91,6 +91,12 @@ static void fact_members(struct bos_json *j, const struct ana *a, enum bos_cls_e
 		kv_str_or_null(j, "history", f->history);
 		bos_json_kv_uint(j, "orig_bytes", f->orig_bytes);
 		bos_json_kv_uint(j, "resp_bytes", f->resp_bytes);
+		/* The process connect that opened it (same Community ID), if traced. */
+		bos_json_key(j, "process_event");
+		if (a->flow_pev && a->flow_pev[idx] >= 0)
+			bos_json_str(j, a->pevs[a->flow_pev[idx]].id);
+		else
+			bos_json_null(j);
 		break;
 	}
 	case BOS_CLS_EV_HTTP: {

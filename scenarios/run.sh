@@ -3,11 +3,11 @@
 # by the real `bos observe` under its profile, then graded by `bos analyze`. Prints expected
 # vs graded level for each, with the evidence summary. Needs root (the lab).
 #
-#   scenarios/run.sh [-b BOS] [-o OUTDIR] [-k] [LEVEL...]
+#   scenarios/run.sh [-b BOS] [-o OUTDIR] [LEVEL...]
 #
-#   -b BOS     the bos binary (default: $BOS, else build/*/bos next to this tree)
-#   -o OUTDIR  where cases and results go (default: a new directory under ${TMPDIR:-/tmp})
-#   -k         keep OUTDIR (it is kept anyway when a level is graded wrong)
+#   -b BOS     the bos binary (default: $BOS, else the newest build/*/bos of this tree)
+#   -o OUTDIR  where cases and results go (default: a new directory under ${TMPDIR:-/tmp});
+#              it is left in place for inspection
 #   LEVEL...   only these levels (default: 1 2 3 4 5 6 7 8)
 #
 # Results: OUTDIR/results.tsv (level, graded, reason, evidence kinds, caused operations,
@@ -18,16 +18,14 @@ set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 BOS_BIN=${BOS:-}
 OUT=""
-KEEP=0
 GAP=${GAP:-6}
 ANALYZE_GAP=${ANALYZE_GAP:-3}
 
-while getopts "b:o:kh" opt; do
+while getopts "b:o:h" opt; do
 	case $opt in
 	b) BOS_BIN=$OPTARG ;;
 	o) OUT=$OPTARG ;;
-	k) KEEP=1 ;;
-	h) sed -n '2,16p' "$0"; exit 0 ;;
+	h) sed -n '2,15p' "$0"; exit 0 ;;
 	*) exit 2 ;;
 	esac
 done
@@ -116,7 +114,4 @@ PY
 done <<<"$SCEN"
 
 echo "cases and logs: $OUT"
-if [ $bad -eq 0 ] && [ $KEEP -eq 0 ]; then
-	:
-fi
 [ $bad -eq 0 ]

@@ -65,7 +65,9 @@ void bos_inet_env_init(struct bos_inet_env *env);
  * AnyIP route (local 0.0.0.0/0 dev lo) so every address is answered here, and load an
  * nftables table "bos_inet" (written to <work_dir>/inet.nft and fed to `nft -f`) that
  * drops/refuses per profile, leaves C2 addresses alone and redirects every other TCP/UDP
- * port to the sinkhole. Idempotent: the table is replaced. */
+ * port to the sinkhole. Idempotent: the table is replaced. Refuses (-BOS_EUSAGE) unless
+ * BOS_INET_ADDR is already on an interface other than lo, and in pid 1's namespace: run in
+ * the host's namespace, AnyIP would swallow the machine's own traffic. */
 int bos_inet_setup(const struct bos_profile *p, const struct bos_inet_env *env,
 		   struct bos_err *err);
 

@@ -23,8 +23,10 @@
  * The first matching entry decides, as in bos_profile_match_host, because each entry ends
  * in a verdict. The commands used (`ip`, `nft`) come from iproute2 and nftables.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ifaddrs.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -266,6 +268,39 @@ static int write_file(const char *path, const char *data, size_t len, struct bos
 	return 0;
 }
 
+/* True if this process shares pid 1's network namespace: AnyIP and the nft redirects
+ * there would swallow the machine's own traffic. Unknown (no access) counts as false. */
+static bool in_init_netns(void)
+{
+	struct stat self, init;
+
+	if (stat("/proc/self/ns/net", &self) < 0 || stat("/proc/1/ns/net", &init) < 0)
+		return false;
+	return self.st_dev == init.st_dev && self.st_ino == init.st_ino;
+}
+
+/* True if BOS_INET_ADDR is on an interface other than lo: the lab (or a test) configured
+ * this namespace as the inet end. The host never has it. */
+static bool has_inet_addr(void)
+{
+	struct ifaddrs *ifa, *i;
+	struct in_addr want;
+	bool found = false;
+
+	inet_pton(AF_INET, BOS_INET_ADDR, &want);
+	if (getifaddrs(&ifa) < 0)
+		return false;
+	for (i = ifa; i; i = i->ifa_next) {
+		const struct sockaddr_in *sa = (const struct sockaddr_in *)i->ifa_addr;
+
+		if (sa && sa->sin_family == AF_INET && sa->sin_addr.s_addr == want.s_addr &&
+		    strcmp(i->ifa_name, "lo"))
+			found = true;
+	}
+	freeifaddrs(ifa);
+	return found;
+}
+
 int bos_inet_setup(const struct bos_profile *p, const struct bos_inet_env *env,
 		   struct bos_err *err)
 {
@@ -280,6 +315,10 @@ int bos_inet_setup(const struct bos_profile *p, const struct bos_inet_env *env,
 
 	if (!env->work_dir)
 		return bos_err_set(err, -BOS_EUSAGE, "inet setup: no work directory");
+	if (in_init_netns() || !has_inet_addr())
+		return bos_err_set(err, -BOS_EUSAGE, "inet setup: refusing to run in the host's "
+				   "network namespace (it would answer for every address there); "
+				   "the inet namespace has " BOS_INET_ADDR " on its uplink");
 	snprintf(nft_prog, sizeof(nft_prog), "%s", nft);
 	snprintf(batch_path, sizeof(batch_path), "%s/inet-ip.batch", env->work_dir);
 	bos_buf_addf(&path, "%s/inet-setup.log", env->work_dir);

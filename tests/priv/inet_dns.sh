@@ -7,6 +7,14 @@
 require_root
 command -v dig >/dev/null || fail "dig missing (bind9-dnsutils, scripts/install-deps.sh)"
 
+# Never in the host's own namespace: there AnyIP would swallow the machine's traffic.
+if ! ip -4 addr show | grep -q 'inet 10\.255\.255\.2/'; then
+	mkdir "$TMP/host"
+	expect_exit 1 "$BOS" inet serve -w "$TMP/host"
+	grep -q "refusing to run in the host's network namespace" "$TMP/expect.err" ||
+		fail "serve in the host namespace: $(cat "$TMP/expect.err")"
+	ip rule | grep -q 'lookup 200' && fail "AnyIP rule added to the host namespace"
+fi
 # Namespaces of an earlier run of these tests that was killed (its pid is in the name).
 for ns in $(ip netns list | sed -n 's/^\(bostest-[0-9a-f]*-\(cli\|inet\)\).*/\1/p'); do
 	p=${ns#bostest-}

@@ -8,9 +8,11 @@
  *  - ptrace: PTRACE_SEIZE + a seccomp-bpf filter so only the syscalls of interest stop the
  *    tracee. Works as a normal user for one's own children, for i386 and static binaries.
  *    Visible to the sample (TracerPid in /proc/self/status, PTRACE_TRACEME fails).
- *  - ebpf: not built in this version; bos_trace_ebpf_open() says so (err->code
- *    -BOS_ENOTIMPL with the reason) and `auto` falls back to ptrace with that reason in
- *    res->backend_reason.
+ *  - ebpf: libbpf + CO-RE on raw tracepoints, filtered to one cgroup2 group; invisible to
+ *    the sample, x86_64 syscalls only, no byte counts (docs/process-events.md "Backends").
+ *    Needs root; built only when clang, bpftool, libbpf and /sys/kernel/btf/vmlinux were
+ *    there at build time. Where it cannot run, bos_trace_ebpf_open() says why (-BOS_ENOTIMPL
+ *    or -errno) and `auto` falls back to ptrace with that reason in res->backend_reason.
  *
  * Typical use by the lab (tracer may be PID 1 of a fresh pid namespace, running as root):
  *
@@ -81,6 +83,10 @@ struct bos_trace_result {
 	uint64_t truncated;		/* strings cut at BOS_MAX_STRING / argv at cap */
 	uint64_t read_errors;		/* tracee memory that could not be read (exited, EFAULT) */
 	uint64_t write_errors;		/* event lines that could not be written to events_fd */
+	/* eBPF: times the first process stopped for us because it called PTRACE_TRACEME and we,
+	 * its parent, were made its tracer; it was detached at once (see trace_run_ebpf). A lab
+	 * that runs the sample under eBPF as its parent must do the same. */
+	uint64_t detached;
 };
 
 const char *bos_trace_backend_name(enum bos_trace_backend b);
@@ -102,13 +108,19 @@ int bos_trace_run(const struct bos_trace_opts *opts, char *const argv[],
 		  struct bos_trace_result *res, struct bos_err *err);
 
 /*
- * eBPF backend (loaded in the host namespace before the sample starts, filtered to the
- * victim's cgroup2 group). Not built in this version: bos_trace_ebpf_open fails with
- * -BOS_ENOTIMPL and says why; the other calls fail the same way.
+ * eBPF backend for the lab: open (loads and attaches; root, in the host namespace) before the
+ * sample starts, start with the victim's cgroup2 id (the inode number of its directory under
+ * the cgroup2 mount, e.g. /sys/fs/cgroup/unified/<group>), poll in a loop while it runs, stop
+ * (drains and writes the trace.summary line), free. Events go to events_fd as with
+ * bos_trace_run. Without eBPF support in this build, open fails with -BOS_ENOTIMPL and why.
  */
 struct bos_trace_ebpf;
 int bos_trace_ebpf_open(struct bos_trace_ebpf **out, int events_fd, struct bos_err *err);
 int bos_trace_ebpf_start(struct bos_trace_ebpf *e, uint64_t cgroup_id, struct bos_err *err);
+/* Read what the ring buffer holds (waiting up to timeout_ms) and write the events; returns
+ * the number of records handled or a negative code. Call it in a loop while the sample runs. */
+int bos_trace_ebpf_poll(struct bos_trace_ebpf *e, int timeout_ms);
+/* Drain, stop filtering, write the trace.summary line, fill res (may be NULL). */
 int bos_trace_ebpf_stop(struct bos_trace_ebpf *e, struct bos_trace_result *res,
 			struct bos_err *err);
 void bos_trace_ebpf_free(struct bos_trace_ebpf *e);

@@ -259,6 +259,17 @@ static void route_source(pid_t pid, const struct saddr *remote, struct saddr *lo
 	close(fd);
 }
 
+/* Local (peer false) or remote address of fd: from the eBPF record if there, else asked. */
+static bool task_sock_name(struct task *tk, int fd, bool peer, struct saddr *out, int *type)
+{
+	if (tk->bpf_sock) {
+		if (type)
+			*type = tk->bpf_sock_type;
+		return parse_sockaddr(peer ? tk->bpf_remote : tk->bpf_local, tk->bpf_sa_len, out);
+	}
+	return sock_name(tk->proc->pid, fd, peer, out, type);
+}
+
 static uint8_t ip_proto(int type)
 {
 	if (type == SOCK_STREAM)
@@ -477,6 +488,15 @@ static void exec_entry(struct tracer *t, struct task *tk, int dirfd, uint64_t pa
 	tk->args[5] = (uint64_t)(int64_t)dirfd;	/* remembered for the event */
 }
 
+void trace_exec_prepare(struct task *tk, int dirfd)
+{
+	if (!tk->exec_path.len && dirfd != AT_FDCWD)
+		readlink_fd(tk->proc->pid, dirfd, &tk->exec_path);
+	tk->exec_emitted = false;
+	read_shebang(tk, dirfd);
+	tk->args[5] = (uint64_t)(int64_t)dirfd;
+}
+
 static void emit_exec(struct tracer *t, struct task *tk, int64_t rval)
 {
 	struct bos_json *j = &t->j;
@@ -509,12 +529,14 @@ static void emit_exec(struct tracer *t, struct task *tk, int64_t rval)
 			bos_json_kv_strn(j, "InterpreterArg", tk->s2.data, tk->s2.len);
 	}
 	readlink_proc(tk->proc->pid, "cwd", &b);
-	bos_json_kv_strn(j, "CurrentDirectory", b.data, b.len);
+	if (b.len)
+		bos_json_kv_strn(j, "CurrentDirectory", b.data, b.len);
 	if (rval >= 0) {
 		readlink_proc(tk->proc->pid, "exe", &b);
-		bos_json_kv_strn(j, "ExePath", b.data, b.len);
+		if (b.len)	/* eBPF: the process may be gone already */
+			bos_json_kv_strn(j, "ExePath", b.data, b.len);
 		/* Fileless: the new image is a memfd (memfd_create + fexecve/execveat). */
-		if (!strncmp(b.data, "/memfd:", 7))
+		if (!strncmp(b.data, "/memfd:", 7) || tk->exec_memfd)
 			bos_json_kv_bool(j, "Fileless", true);
 	}
 	trace_json_errno(j, rval);
@@ -527,7 +549,12 @@ static void emit_exec(struct tracer *t, struct task *tk, int64_t rval)
 void trace_exec_done(struct tracer *t, struct task *tk)
 {
 	struct proc *p = tk->proc;
+	struct fdent *img = NULL;
 
+	/* Before the O_CLOEXEC fds go: was the image an fd we saw made by memfd_create? */
+	if (tk->sc == SC_EXECVEAT)
+		img = trace_fd_find(p, (int32_t)tk->args[5]);
+	tk->exec_memfd = img && img->path && !strncmp(img->path, "memfd:", 6);
 	/* O_CLOEXEC files are gone now. */
 	for (size_t i = 0; i < p->nfds;) {
 		if (p->fds[i].cloexec) {
@@ -849,7 +876,8 @@ static void exit_open(struct tracer *t, struct task *tk, int64_t rv)
 		json_mode(j, "mode", mode);
 	if (rv >= 0) {
 		bos_json_kv_int(j, "fd", rv);
-		bos_json_kv_strn(j, "ResolvedPath", real.data, real.len);
+		if (real.len)	/* eBPF: the fd may be gone by the time we look */
+			bos_json_kv_strn(j, "ResolvedPath", real.data, real.len);
 	}
 	trace_json_errno(j, rv);
 	json_tail(t, tk);
@@ -1106,7 +1134,7 @@ static void exit_net(struct tracer *t, struct task *tk, int64_t rv)
 		have_remote = parse_sockaddr(tk->sa, tk->salen, &remote);
 		res = connect_result(rv);
 		if (rv == 0 || rv == -EINPROGRESS)
-			have_local = sock_name(tk->proc->pid, fd, false, &local, &type);
+			have_local = task_sock_name(tk, fd, false, &local, &type);
 		break;
 	case SC_BIND:
 		ev = "net.bind";
@@ -1120,8 +1148,8 @@ static void exit_net(struct tracer *t, struct task *tk, int64_t rv)
 	case SC_ACCEPT4:
 		ev = "net.accept";
 		if (rv >= 0) {
-			have_remote = sock_name(tk->proc->pid, (int)rv, true, &remote, &type);
-			have_local = sock_name(tk->proc->pid, (int)rv, false, &local, NULL);
+			have_remote = task_sock_name(tk, (int)rv, true, &remote, &type);
+			have_local = task_sock_name(tk, (int)rv, false, &local, NULL);
 		}
 		break;
 	case SC_RECVFROM: {
@@ -1146,7 +1174,7 @@ static void exit_net(struct tracer *t, struct task *tk, int64_t rv)
 		ev = "net.sendto";
 		have_remote = parse_sockaddr(tk->sa, tk->salen, &remote);
 		if (rv >= 0)
-			have_local = sock_name(tk->proc->pid, fd, false, &local, &type);
+			have_local = task_sock_name(tk, fd, false, &local, &type);
 		break;
 	}
 	if (have_local && have_remote && is_wildcard(&local))

@@ -637,19 +637,22 @@ int bos_trace_run(const struct bos_trace_opts *opts, char *const argv[],
 		return bos_err_set(err, -EINVAL, "trace: no command");
 	switch (opts->backend) {
 	case BOS_TRACE_EBPF:
-		if (bos_trace_ebpf_open(&e, opts->events_fd, err) < 0)
-			return err ? err->code : -BOS_ENOTIMPL;
-		bos_trace_ebpf_free(e);
-		return bos_err_set(err, -BOS_ENOTIMPL, "trace: ebpf: not implemented");
+		res->backend = BOS_TRACE_EBPF;
+		snprintf(res->backend_reason, sizeof(res->backend_reason), "requested");
+		return trace_run_ebpf(opts, argv, res, err);
 	case BOS_TRACE_AUTO:
-		if (bos_trace_ebpf_open(&e, opts->events_fd, &eb) < 0) {
-			snprintf(res->backend_reason, sizeof(res->backend_reason),
-				 "auto: ebpf unavailable (%.200s), using ptrace", eb.msg);
-		} else {
+		if (bos_trace_ebpf_open(&e, opts->events_fd, &eb) == 0) {
 			bos_trace_ebpf_free(e);
+			res->backend = BOS_TRACE_EBPF;
 			snprintf(res->backend_reason, sizeof(res->backend_reason),
-				 "auto: using ptrace");
+				 "auto: ebpf available");
+			if (trace_run_ebpf(opts, argv, res, &eb) == 0)
+				return 0;
+			/* It failed before the command ran: ptrace instead. */
 		}
+		*res = (struct bos_trace_result){ .backend = BOS_TRACE_PTRACE };
+		snprintf(res->backend_reason, sizeof(res->backend_reason),
+			 "auto: ebpf unavailable (%.200s), using ptrace", eb.msg);
 		break;
 	case BOS_TRACE_PTRACE:
 	default:

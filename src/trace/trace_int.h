@@ -106,6 +106,7 @@ struct task {
 	bool in_syscall;	/* between seccomp stop and syscall-exit stop */
 	bool wide;		/* 64-bit ABI (x86_64) for the syscall in flight */
 	bool exec_emitted;
+	bool exec_memfd;		/* execveat of an fd we know as a memfd */
 	uint16_t sc;		/* enum sc in flight */
 	uint32_t arch;
 	uint64_t args[6];
@@ -122,6 +123,12 @@ struct task {
 	struct bos_buf s1, s2;
 	uint8_t sa[128];
 	size_t salen;
+	/* eBPF: the socket's addresses as the kernel had them at syscall exit (sockaddr bytes);
+	 * when set, used instead of asking the (maybe already closed) socket. */
+	bool bpf_sock;
+	int bpf_sock_type;
+	uint8_t bpf_local[28], bpf_remote[28];
+	size_t bpf_sa_len;
 };
 
 struct tracer {
@@ -165,5 +172,12 @@ void trace_sys_enter(struct tracer *t, struct task *tk, uint32_t arch, uint16_t 
 		     const uint64_t args[6], bool *want_exit);
 void trace_sys_exit(struct tracer *t, struct task *tk, int64_t rval, bool is_error);
 void trace_exec_done(struct tracer *t, struct task *tk);
+/* After exec_path/exec_argv are filled from elsewhere (eBPF): read the #! line, reset state. */
+void trace_exec_prepare(struct task *tk, int dirfd);
+
+/* ebpf.c: bos_trace_run for the eBPF backend (a cgroup2 group of its own for the command).
+ * Fails only before the command ran (so `auto` can fall back to ptrace). */
+int trace_run_ebpf(const struct bos_trace_opts *o, char *const argv[],
+		   struct bos_trace_result *res, struct bos_err *err);
 
 #endif

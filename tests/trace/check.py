@@ -18,6 +18,10 @@ import json
 import struct
 import sys
 
+# TRACE_BACKEND=ebpf: what the eBPF backend does not give (docs/process-events.md, Backends):
+# no byte counts, no recvfrom, /proc facts best effort, and it is invisible to the sample.
+EBPF = __import__("os").environ.get("TRACE_BACKEND") == "ebpf"
+
 COMMON = ("id", "ts", "ts_ns", "event", "pid", "tid", "key", "ppid", "parent_key", "uid", "euid")
 
 
@@ -134,14 +138,15 @@ def scen_files(evs, args):
     abi = args[1] if len(args) > 1 else None
     ev = [e for e in evs if e["event"].startswith("file.") and
           text(e.get("TargetFilename", e.get("SourceFilename", ""))).find(b"/lib") < 0]
+    io = (lambda w, r: {}) if EBPF else (lambda w, r: {"bytes_written": w, "bytes_read": r})
+    closed = (lambda v: v in ("a.txt", d + "/a.txt")) if EBPF else d + "/a.txt"
     got = expect_seq(ev, [
-        {"event": "file.open", "TargetFilename": "a.txt", "flags": "O_WRONLY|O_CREAT|O_TRUNC",
-         "mode": "0644", "result": "ok", "ResolvedPath": d + "/a.txt"},
-        {"event": "file.close", "TargetFilename": d + "/a.txt", "bytes_written": 5,
-         "bytes_read": 0, "reason": "close"},
+        dict({"event": "file.open", "TargetFilename": "a.txt", "result": "ok",
+              "flags": "O_WRONLY|O_CREAT|O_TRUNC", "mode": "0644"},
+             **({} if EBPF else {"ResolvedPath": d + "/a.txt"})),
+        dict({"event": "file.close", "TargetFilename": closed, "reason": "close"}, **io(5, 0)),
         {"event": "file.open", "TargetFilename": "a.txt", "flags": "O_RDONLY", "result": "ok"},
-        {"event": "file.close", "TargetFilename": d + "/a.txt", "bytes_read": 5,
-         "bytes_written": 0},
+        dict({"event": "file.close", "TargetFilename": closed}, **io(0, 5)),
         {"event": "file.rename", "SourceFilename": "a.txt", "TargetFilename": "b.txt",
          "result": "ok"},
         {"event": "file.mkdir", "TargetFilename": "d", "mode": "0755", "result": "ok"},
@@ -223,7 +228,8 @@ def scen_memfd(evs, args):
         {"event": "process.memfd_create", "name": "payload", "result": "ok"},
         {"event": "process.exec", "syscall": "execveat", "Fileless": True, "result": "ok",
          "argv": ["payload", "fileless"],
-         "ExePath": lambda v: v is not None and v.startswith("/memfd:payload")},
+         "ExePath": lambda v: (EBPF and v is None) or
+                              (v is not None and v.startswith("/memfd:payload"))},
         {"event": "process.exit", "exit_code": 0},
     ], "memfd")
 
@@ -246,15 +252,20 @@ def scen_execfail(evs, args):
 
 def scen_antidebug(evs, args):
     marker, out = args[0], open(args[1]).read()
-    if "traceme=1\n" not in out:     # EPERM: we are its tracer
+    if EBPF:
+        # Invisible: no tracer in /proc, and PTRACE_TRACEME works as with no debugger.
+        if "tracerpid=0\n" not in out or "traceme=0\n" not in out:
+            die("antidebug: eBPF visible to the sample: %r" % out)
+    elif "traceme=1\n" not in out:     # EPERM: we are its tracer
         die("antidebug: ptrace(PTRACE_TRACEME) did not fail with EPERM: %r" % out)
-    if "tracerpid=0\n" in out:
+    elif "tracerpid=0\n" in out:
         die("antidebug: TracerPid is 0 under ptrace")
     main = evs[0]
     fork, = [e for e in evs if e["event"] == "process.fork" and e["pid"] == main["pid"]]
     c = fork["ChildProcessId"]
     got = expect_seq(evs, [
-        {"event": "process.ptrace", "request_name": "PTRACE_TRACEME", "result": "EPERM"},
+        {"event": "process.ptrace", "request_name": "PTRACE_TRACEME",
+         "result": "ok" if EBPF else "EPERM"},
         {"event": "process.fork", "pid": main["pid"]},
         {"event": "file.open", "pid": c, "TargetFilename": marker, "result": "ok"},
         {"event": "process.exit", "pid": c, "exit_code": 0},
@@ -277,23 +288,30 @@ def scen_net(evs, args):
     abi = args[1] if len(args) > 1 and args[1] != "-" else None
     drop = args[2:4] if len(args) > 3 else None
     lo = "127.0.0.1"
-    got = expect_seq(evs, [
+    wants = [
         {"event": "net.socket", "family": "inet", "Protocol": "tcp", "result": "ok"},
         {"event": "net.bind", "SourceIp": lo, "SourcePort": 0, "result": "ok"},
-        {"event": "net.listen", "SourceIp": lo, "SourcePort": port, "backlog": 4},
+        dict({"event": "net.listen", "backlog": 4},
+             **({} if EBPF else {"SourceIp": lo, "SourcePort": port})),
         {"event": "net.connect", "DestinationIp": lo, "DestinationPort": port,
          "result": "connected", "Initiated": True, "Protocol": "tcp", "SourceIp": lo},
         {"event": "net.accept", "SourceIp": lo, "SourcePort": port, "Initiated": False,
          "result": "ok"},
-        {"event": "net.close", "bytes_read": 4, "bytes_written": 0},
-        {"event": "net.close", "bytes_read": 0, "bytes_written": 4},
+        dict({"event": "net.close"}, **({} if EBPF else {"bytes_read": 4, "bytes_written": 0})),
+        dict({"event": "net.close"}, **({} if EBPF else {"bytes_read": 0, "bytes_written": 4})),
         {"event": "net.connect", "DestinationIp": lo, "DestinationPort": closed,
          "result": "refused", "errno": 111},
         {"event": "net.sendto", "DestinationIp": lo, "DestinationPort": udp, "bytes": 4,
          "Protocol": "udp", "SourceIp": lo},
         {"event": "net.recvfrom", "SourceIp": lo, "SourcePort": udp, "bytes": 4,
          "Protocol": "udp"},
-    ], "net")
+    ]
+    if EBPF:
+        # recvfrom is not traced; an unconnected UDP socket's source is the wildcard unless
+        # the sender is still alive in our netns when the record is read.
+        wants[8]["SourceIp"] = lambda v: v in (lo, "0.0.0.0")
+        del wants[9]
+    got = expect_seq(evs, wants, "net")
     conn, acc, s_close, c_close = got[3], got[4], got[5], got[6]
     if acc["DestinationPort"] != conn["SourcePort"]:
         die("net: accept peer port %d != connect local port %d" %
@@ -302,9 +320,11 @@ def scen_net(evs, args):
         die("net: connect and accept Community IDs differ")
     if c_close.get("CommunityId") != conn["CommunityId"]:
         die("net: net.close of the client lacks the flow's Community ID")
-    snd, rcv = got[8], got[9]
-    if snd["CommunityId"] != rcv["CommunityId"] or snd["SourcePort"] != rcv["DestinationPort"]:
-        die("net: UDP sendto/recvfrom do not name the same flow")
+    if not EBPF:
+        snd, rcv = got[8], got[9]
+        if snd["CommunityId"] != rcv["CommunityId"] or \
+                snd["SourcePort"] != rcv["DestinationPort"]:
+            die("net: UDP sendto/recvfrom do not name the same flow")
     for e in got:
         if "syscall" in e and e.get("abi") != abi:
             die("net: id %d abi %r, expected %r" % (e["id"], e.get("abi"), abi))

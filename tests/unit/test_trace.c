@@ -158,7 +158,7 @@ void test_trace__run_api(void)
 	BT_ASSERT(strstr(out, "\"event\":\"trace.summary\""));
 
 	/* pre_exec refuses: nothing is exec'd, the reason comes back. */
-	BT_ASSERT(ftruncate(o.events_fd, 0) == 0);
+	BT_ASSERT(ftruncate(o.events_fd, 0) == 0 && lseek(o.events_fd, 0, SEEK_SET) == 0);
 	o.pre_exec = refuse;
 	BT_ASSERT_EQ_INT(bos_trace_run(&o, sh, &res, &err), 0);
 	BT_ASSERT_EQ_INT(res.exec_errno, EPERM);
@@ -181,11 +181,20 @@ void test_trace__run_api(void)
 	BT_ASSERT_EQ_INT(res.end, BOS_TRACE_END_STOPPED);
 	o.stop = NULL;
 
-	/* ebpf explicitly: refused with a reason, not silently replaced. */
+	/* ebpf explicitly: runs (root, built with it) or is refused with a reason, never
+	 * silently replaced by ptrace. */
 	o.backend = BOS_TRACE_EBPF;
-	BT_ASSERT(bos_trace_run(&o, sh, &res, &err) < 0);
-	BT_ASSERT_EQ_INT(err.code, -BOS_ENOTIMPL);
-	BT_ASSERT(strstr(err.msg, "eBPF"));
+	BT_ASSERT(ftruncate(o.events_fd, 0) == 0 && lseek(o.events_fd, 0, SEEK_SET) == 0);
+	if (bos_trace_run(&o, sh, &res, &err) == 0) {
+		BT_ASSERT_EQ_INT(res.backend, BOS_TRACE_EBPF);
+		BT_ASSERT(WIFEXITED(res.first_status) && WEXITSTATUS(res.first_status) == 3);
+		out = slurp(o.events_fd);
+		BT_ASSERT(strstr(out, "\"exit_code\":3"));
+		BT_ASSERT(strstr(out, "\"backend\":\"ebpf\""));
+	} else {
+		BT_ASSERT(err.code < 0);
+		BT_ASSERT(strstr(err.msg, "eBPF") || strstr(err.msg, "ebpf"));
+	}
 	close(o.events_fd);
 }
 

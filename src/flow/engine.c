@@ -446,11 +446,14 @@ static struct flow *flow_new(struct engine *e, const struct bos_pkt *p, uint64_t
 	struct flow *f;
 
 	if (e->ft.live >= e->ft.max) {
-		/* Cap: finish the flow closest to expiry (head of the longest-lived list
-		 * first, as it is the idlest established flow). */
-		for (int l = FL__COUNT - 1; l >= 0; l--) {
-			if (e->ft.head[l]) {
-				flow_finish(e, e->ft.head[l]);
+		/* Cap: end early the flow that loses least: one already closed and only
+		 * lingering, else the oldest unanswered attempt, else the idlest UDP/ICMP
+		 * flow, and only then the idlest open TCP connection. */
+		static const enum flow_list order[] = { FL_CLOSING, FL_ATTEMPT, FL_UDP, FL_TCP };
+
+		for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+			if (e->ft.head[order[i]]) {
+				flow_finish(e, e->ft.head[order[i]]);
 				e->st->flows_evicted_cap++;
 				break;
 			}

@@ -15,6 +15,11 @@ if(CMAKE_BUILD_TYPE STREQUAL "Release")
 	add_compile_definitions(_FORTIFY_SOURCE=3)
 	add_link_options(-pie -Wl,-z,relro,-z,now)
 endif()
+if(BOS_FUZZ)
+	# Coverage instrumentation for every library, so libFuzzer is guided through the
+	# parsers themselves; the harness executables add -fsanitize=fuzzer at link.
+	add_compile_options(-fsanitize=fuzzer-no-link)
+endif()
 if(BOS_SANITIZE)
 	add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=all
 			    -fno-omit-frame-pointer)

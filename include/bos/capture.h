@@ -27,22 +27,22 @@ enum bos_capture_format {
 
 /* One frame, a view into the reader's buffer valid until the next call. */
 struct bos_frame {
-	int64_t ts_ns;			/* Unix time, nanoseconds */
+	int64_t ts_ns; /* Unix time, nanoseconds */
 	const uint8_t *data;
-	uint32_t caplen;		/* bytes in data */
-	uint32_t wirelen;		/* length on the wire */
-	uint32_t linktype;		/* LINKTYPE_* of the frame's interface */
-	uint32_t ifindex;		/* pcapng interface id (within its section); pcap: 0 */
-	uint64_t frame;			/* 1-based frame number in the file (Wireshark's) */
-	uint64_t record;		/* 1-based record (block) number in the file */
-	uint64_t offset;		/* byte offset of the record in the file */
+	uint32_t caplen;   /* bytes in data */
+	uint32_t wirelen;  /* length on the wire */
+	uint32_t linktype; /* LINKTYPE_* of the frame's interface */
+	uint32_t ifindex;  /* pcapng interface id (within its section); pcap: 0 */
+	uint64_t frame;	   /* 1-based frame number in the file (Wireshark's) */
+	uint64_t record;   /* 1-based record (block) number in the file */
+	uint64_t offset;   /* byte offset of the record in the file */
 };
 
 /* Open a file. On error returns < 0 and fills err ("x.pcap: not a pcap or pcapng file"). */
 int bos_capture_open(struct bos_capture **out, const char *path, struct bos_err *err);
 /* Read from memory (borrowed: data must outlive the reader); name is used in messages. */
-int bos_capture_open_mem(struct bos_capture **out, const void *data, size_t len,
-			 const char *name, struct bos_err *err);
+int bos_capture_open_mem(struct bos_capture **out, const void *data, size_t len, const char *name,
+			 struct bos_err *err);
 /*
  * Next frame: 1 and *f filled, 0 at a clean end of file, < 0 on damage or I/O error (err
  * names file, record and offset; later calls return 0). Non-packet pcapng blocks are

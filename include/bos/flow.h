@@ -63,18 +63,18 @@ struct bos_tcp_endp {
 };
 
 struct bos_conn {
-	uint8_t proto;			/* 6, 17, 1 or 58 */
+	uint8_t proto; /* 6, 17, 1 or 58 */
 	bool v6;
 	uint8_t orig_h[16], resp_h[16];
-	uint16_t orig_p, resp_p;	/* ICMP: see bos_icmp_ports */
+	uint16_t orig_p, resp_p; /* ICMP: see bos_icmp_ports */
 	int64_t start_ns, last_ns;
-	uint64_t first_pkt;		/* capture-wide packet number of the first packet */
+	uint64_t first_pkt; /* capture-wide packet number of the first packet */
 	uint64_t orig_pkts, resp_pkts, orig_ip_bytes, resp_ip_bytes;
-	uint64_t orig_size, resp_size;	/* UDP/ICMP payload bytes (TCP: bos_conn_tcp_size) */
+	uint64_t orig_size, resp_size; /* UDP/ICMP payload bytes (TCP: bos_conn_tcp_size) */
 	uint64_t missed_bytes;
-	bool orig_active, resp_active;	/* UDP/ICMP: saw a packet that way */
+	bool orig_active, resp_active; /* UDP/ICMP: saw a packet that way */
 	bool flipped;
-	struct bos_tcp_endp orig, resp;	/* TCP only */
+	struct bos_tcp_endp orig, resp; /* TCP only */
 	uint32_t hist_seen;
 	uint8_t hist_len;
 	char history[BOS_FLOW_MAX_HISTORY + 1];
@@ -86,11 +86,11 @@ struct bos_conn {
 void bos_conn_init(struct bos_conn *c, const struct bos_pkt *p, int64_t ts_ns, uint64_t pkt_num);
 /* What a TCP packet means for reassembly (filled by bos_conn_packet). */
 struct bos_conn_seg {
-	bool deliver;			/* payload goes to the stream at data_seq */
-	uint64_t data_seq;		/* relative position of the first payload byte */
-	bool acked;			/* the packet acknowledged the peer's bytes below rel_ack */
+	bool deliver;	   /* payload goes to the stream at data_seq */
+	uint64_t data_seq; /* relative position of the first payload byte */
+	bool acked;	   /* the packet acknowledged the peer's bytes below rel_ack */
 	uint64_t rel_ack;
-	bool closed;			/* FIN or RST: this side's stream ended */
+	bool closed; /* FIN or RST: this side's stream ended */
 };
 
 /* Feed one packet of the connection; is_orig says which way it went (after any flip:
@@ -130,9 +130,9 @@ typedef void (*bos_reasm_fn)(void *ctx, const uint8_t *data, size_t len);
 struct bos_reasm_seg;
 
 struct bos_reasm {
-	uint64_t next;			/* next relative seq to deliver */
+	uint64_t next; /* next relative seq to deliver */
 	bool started;
-	struct bos_reasm_seg *segs;	/* buffered, sorted by seq, non-overlapping */
+	struct bos_reasm_seg *segs; /* buffered, sorted by seq, non-overlapping */
 	size_t n_segs, bytes;
 	uint64_t delivered, gap_bytes, cap_hits;
 };

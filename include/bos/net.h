@@ -41,14 +41,17 @@ struct bos_net_opts {
 	void *progress_ctx;
 };
 
-#define BOS_NET_OPTS_INIT { .deterministic = false, .max_flows = 0, .progress = NULL }
+#define BOS_NET_OPTS_INIT                                                                          \
+	{                                                                                          \
+		.deterministic = false, .max_flows = 0, .progress = NULL                           \
+	}
 
 struct bos_net_stats {
 	uint64_t captures, captures_damaged;
 	uint64_t frames, frame_bytes;
 	uint64_t ip_packets, tcp_packets, udp_packets, icmp_packets;
-	uint64_t skipped[BOS_SKIP__COUNT];	/* frames not followed, by reason */
-	uint64_t ts_backwards;			/* frames older than the previous one */
+	uint64_t skipped[BOS_SKIP__COUNT]; /* frames not followed, by reason */
+	uint64_t ts_backwards;		   /* frames older than the previous one */
 	uint64_t flows_created, flows_peak, flows_evicted_cap;
 	uint64_t conn_records, dns_records, http_records, tls_records;
 	uint64_t reasm_gap_bytes, reasm_cap_hits;

@@ -20,37 +20,37 @@
 
 /* Link types (LINKTYPE_* values from the tcpdump.org registry). */
 enum bos_linktype {
-	BOS_LINK_NULL = 0,		/* BSD loopback, host byte order AF */
+	BOS_LINK_NULL = 0, /* BSD loopback, host byte order AF */
 	BOS_LINK_ETHERNET = 1,
-	BOS_LINK_RAW = 101,		/* raw IPv4/IPv6 */
-	BOS_LINK_LOOP = 108,		/* OpenBSD loopback, network byte order AF */
+	BOS_LINK_RAW = 101,  /* raw IPv4/IPv6 */
+	BOS_LINK_LOOP = 108, /* OpenBSD loopback, network byte order AF */
 	BOS_LINK_LINUX_SLL = 113,
 	BOS_LINK_IPV4 = 228,
 	BOS_LINK_IPV6 = 229,
 	BOS_LINK_LINUX_SLL2 = 276,
-	BOS_LINK_DLT_RAW12 = 12,	/* DLT_RAW on some BSDs */
-	BOS_LINK_DLT_RAW14 = 14,	/* DLT_RAW on OpenBSD */
+	BOS_LINK_DLT_RAW12 = 12, /* DLT_RAW on some BSDs */
+	BOS_LINK_DLT_RAW14 = 14, /* DLT_RAW on OpenBSD */
 };
 
 enum bos_pkt_flags {
-	BOS_PKT_V6 = 1u << 0,		/* IPv6 (else IPv4) */
-	BOS_PKT_FRAGMENT = 1u << 1,	/* part of a fragmented datagram */
-	BOS_PKT_L4_TRUNC = 1u << 2,	/* L4 payload cut by snaplen */
-	BOS_PKT_HAS_L4 = 1u << 3,	/* sport/dport/tcp fields are valid */
+	BOS_PKT_V6 = 1u << 0,	    /* IPv6 (else IPv4) */
+	BOS_PKT_FRAGMENT = 1u << 1, /* part of a fragmented datagram */
+	BOS_PKT_L4_TRUNC = 1u << 2, /* L4 payload cut by snaplen */
+	BOS_PKT_HAS_L4 = 1u << 3,   /* sport/dport/tcp fields are valid */
 };
 
 /* Why a frame was not decoded to L4 (for the stats record). */
 enum bos_pkt_skip {
 	BOS_SKIP_NONE = 0,
-	BOS_SKIP_NOT_IP,		/* ARP, LLDP, ...: not an error */
-	BOS_SKIP_LINKTYPE,		/* link type not supported */
+	BOS_SKIP_NOT_IP,   /* ARP, LLDP, ...: not an error */
+	BOS_SKIP_LINKTYPE, /* link type not supported */
 	BOS_SKIP_TRUNC_L2,
 	BOS_SKIP_TRUNC_L3,
-	BOS_SKIP_BAD_L3,		/* bad version, header length, total length */
+	BOS_SKIP_BAD_L3, /* bad version, header length, total length */
 	BOS_SKIP_TRUNC_L4,
 	BOS_SKIP_BAD_L4,
-	BOS_SKIP_FRAGMENT,		/* non-first fragment: no L4 header */
-	BOS_SKIP_OTHER_L4,		/* valid IP carrying e.g. GRE, SCTP, ESP */
+	BOS_SKIP_FRAGMENT, /* non-first fragment: no L4 header */
+	BOS_SKIP_OTHER_L4, /* valid IP carrying e.g. GRE, SCTP, ESP */
 	BOS_SKIP__COUNT,
 };
 
@@ -62,13 +62,13 @@ enum bos_pkt_skip {
 #define BOS_TCP_URG 0x20u
 
 struct bos_pkt {
-	unsigned flags;			/* enum bos_pkt_flags */
-	enum bos_pkt_skip skip;		/* BOS_SKIP_NONE when decoded to L4 */
-	uint8_t ip_proto;		/* 6 tcp, 17 udp, 1 icmp, 58 icmpv6, ... */
+	unsigned flags;		/* enum bos_pkt_flags */
+	enum bos_pkt_skip skip; /* BOS_SKIP_NONE when decoded to L4 */
+	uint8_t ip_proto;	/* 6 tcp, 17 udp, 1 icmp, 58 icmpv6, ... */
 	uint8_t ttl;
-	uint8_t src[16], dst[16];	/* IPv4 in the first 4 bytes, rest zero */
-	uint32_t ip_len;		/* IP total length from the header (v6: 40 + payload) */
-	uint16_t sport, dport;		/* ICMP: type and code (see flow.h for conn ports) */
+	uint8_t src[16], dst[16]; /* IPv4 in the first 4 bytes, rest zero */
+	uint32_t ip_len;	  /* IP total length from the header (v6: 40 + payload) */
+	uint16_t sport, dport;	  /* ICMP: type and code (see flow.h for conn ports) */
 	/* TCP */
 	uint8_t tcp_flags;
 	uint32_t seq, ack;

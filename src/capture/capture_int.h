@@ -11,23 +11,23 @@
 struct cap_iface {
 	uint32_t linktype;
 	uint32_t snaplen;
-	uint64_t units;			/* timestamp units per second */
-	int64_t offset_s;		/* if_tsoffset */
+	uint64_t units;	  /* timestamp units per second */
+	int64_t offset_s; /* if_tsoffset */
 };
 
 struct bos_capture {
-	char name[256];			/* file name for messages */
-	int fd;				/* -1 when reading memory */
-	uint8_t *buf;			/* owned (file) or borrowed (memory) */
-	size_t cap;			/* allocated size (file) */
-	size_t pos, len;		/* unread window buf[pos, len) */
-	uint64_t base;			/* file offset of buf[0] */
+	char name[256];	 /* file name for messages */
+	int fd;		 /* -1 when reading memory */
+	uint8_t *buf;	 /* owned (file) or borrowed (memory) */
+	size_t cap;	 /* allocated size (file) */
+	size_t pos, len; /* unread window buf[pos, len) */
+	uint64_t base;	 /* file offset of buf[0] */
 	bool eof;
-	bool done;			/* error or end reported: next returns 0 */
+	bool done; /* error or end reported: next returns 0 */
 	enum bos_capture_format fmt;
-	bool swap;			/* file byte order differs from little endian reads */
-	uint64_t record;		/* records (blocks) read so far */
-	uint64_t frames;		/* frames returned so far */
+	bool swap;	 /* file byte order differs from little endian reads */
+	uint64_t record; /* records (blocks) read so far */
+	uint64_t frames; /* frames returned so far */
 	/* pcap */
 	bool nsec;
 	uint32_t linktype;
@@ -42,7 +42,7 @@ struct bos_capture {
 int cap_fill(struct bos_capture *c, size_t n, struct bos_err *err);
 /* Fail the reader: message "<name>: record N at offset O: <what>". Returns -BOS_EINPUT. */
 int cap_damage(struct bos_capture *c, uint64_t offset, struct bos_err *err, const char *fmt, ...)
-	BOS_PRINTF(4, 5);
+    BOS_PRINTF(4, 5);
 
 static inline uint32_t cap_u32(const struct bos_capture *c, const uint8_t *p)
 {

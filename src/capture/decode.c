@@ -27,16 +27,16 @@
 #define ETH_IPV6 0x86ddu
 
 static const char *const skip_names[BOS_SKIP__COUNT] = {
-	[BOS_SKIP_NONE] = "none",
-	[BOS_SKIP_NOT_IP] = "not_ip",
-	[BOS_SKIP_LINKTYPE] = "unsupported_linktype",
-	[BOS_SKIP_TRUNC_L2] = "truncated_l2",
-	[BOS_SKIP_TRUNC_L3] = "truncated_ip",
-	[BOS_SKIP_BAD_L3] = "bad_ip_header",
-	[BOS_SKIP_TRUNC_L4] = "truncated_l4_header",
-	[BOS_SKIP_BAD_L4] = "bad_l4_header",
-	[BOS_SKIP_FRAGMENT] = "ip_fragment",
-	[BOS_SKIP_OTHER_L4] = "other_l4",
+    [BOS_SKIP_NONE] = "none",
+    [BOS_SKIP_NOT_IP] = "not_ip",
+    [BOS_SKIP_LINKTYPE] = "unsupported_linktype",
+    [BOS_SKIP_TRUNC_L2] = "truncated_l2",
+    [BOS_SKIP_TRUNC_L3] = "truncated_ip",
+    [BOS_SKIP_BAD_L3] = "bad_ip_header",
+    [BOS_SKIP_TRUNC_L4] = "truncated_l4_header",
+    [BOS_SKIP_BAD_L4] = "bad_l4_header",
+    [BOS_SKIP_FRAGMENT] = "ip_fragment",
+    [BOS_SKIP_OTHER_L4] = "other_l4",
 };
 
 const char *bos_pkt_skip_name(enum bos_pkt_skip s)
@@ -75,7 +75,7 @@ static enum bos_parse decode_l4(struct bos_pkt *pkt, struct bos_cur *c, uint32_t
 		off = bos_cur_u8(c);
 		pkt->tcp_flags = bos_cur_u8(c);
 		pkt->win = bos_cur_be16(c);
-		bos_cur_skip(c, 4);	/* checksum, urgent pointer */
+		bos_cur_skip(c, 4); /* checksum, urgent pointer */
 		if (!bos_cur_ok(c))
 			return skip(pkt, BOS_SKIP_TRUNC_L4, BOS_PARSE_TRUNCATED);
 		thl = (uint32_t)(off >> 4) * 4;
@@ -107,7 +107,7 @@ static enum bos_parse decode_l4(struct bos_pkt *pkt, struct bos_cur *c, uint32_t
 	case 58:
 		pkt->icmp_type = bos_cur_u8(c);
 		pkt->icmp_code = bos_cur_u8(c);
-		bos_cur_skip(c, 6);	/* checksum, rest of header (id/seq, mtu, ...) */
+		bos_cur_skip(c, 6); /* checksum, rest of header (id/seq, mtu, ...) */
 		if (!bos_cur_ok(c))
 			return skip(pkt, BOS_SKIP_TRUNC_L4, BOS_PARSE_TRUNCATED);
 		if (l4_wire < 8)
@@ -158,7 +158,7 @@ static enum bos_parse decode_ipv4(struct bos_pkt *pkt, struct bos_cur *c)
 	/* The datagram ends at totlen even if the frame carries padding after it. */
 	if (bos_cur_left(c) > totlen - hl)
 		c->end = c->p + (totlen - hl);
-	if (frag & 0x3fff) {		/* MF set or offset != 0 */
+	if (frag & 0x3fff) { /* MF set or offset != 0 */
 		pkt->flags |= BOS_PKT_FRAGMENT;
 		return skip(pkt, BOS_SKIP_FRAGMENT, BOS_PARSE_OK);
 	}
@@ -286,7 +286,7 @@ enum bos_parse bos_pkt_decode(struct bos_pkt *pkt, uint32_t linktype, const uint
 		af = bos_cur_le32(&c);
 		if (!bos_cur_ok(&c))
 			return skip(pkt, BOS_SKIP_TRUNC_L2, BOS_PARSE_TRUNCATED);
-		if (af > 0xffff)	/* written on a big-endian host */
+		if (af > 0xffff) /* written on a big-endian host */
 			af = (af >> 24) | ((af >> 8) & 0xff00u);
 		return decode_af(pkt, &c, af);
 	case BOS_LINK_LOOP:

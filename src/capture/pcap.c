@@ -30,18 +30,31 @@ int cap_pcap_open(struct bos_capture *c, struct bos_err *err)
 	cur = bos_cur_make(c->buf + c->pos, c->len - c->pos);
 	magic = bos_cur_le32(&cur);
 	switch (magic) {
-	case 0xa1b2c3d4u: c->swap = false; c->nsec = false; break;
-	case 0xa1b23c4du: c->swap = false; c->nsec = true; break;
-	case 0xd4c3b2a1u: c->swap = true; c->nsec = false; break;
-	case 0x4d3cb2a1u: c->swap = true; c->nsec = true; break;
+	case 0xa1b2c3d4u:
+		c->swap = false;
+		c->nsec = false;
+		break;
+	case 0xa1b23c4du:
+		c->swap = false;
+		c->nsec = true;
+		break;
+	case 0xd4c3b2a1u:
+		c->swap = true;
+		c->nsec = false;
+		break;
+	case 0x4d3cb2a1u:
+		c->swap = true;
+		c->nsec = true;
+		break;
 	default:
 		return bos_err_set(err, -BOS_EINPUT,
 				   "%s: not a pcap or pcapng file (magic 0x%08" PRIx32 ")", c->name,
 				   magic);
 	}
 	if (r == 0)
-		return bos_err_set(err, -BOS_EINPUT, "%s: truncated pcap file header (%zu of %u bytes)",
-				   c->name, c->len - c->pos, PCAP_HDR_LEN);
+		return bos_err_set(err, -BOS_EINPUT,
+				   "%s: truncated pcap file header (%zu of %u bytes)", c->name,
+				   c->len - c->pos, PCAP_HDR_LEN);
 	major = cap_u16(c, c->buf + c->pos + 4);
 	minor = cap_u16(c, c->buf + c->pos + 6);
 	if (major != 2 || minor > 4)
@@ -94,20 +107,20 @@ int cap_pcap_next(struct bos_capture *c, struct bos_frame *f, struct bos_err *er
 		return r;
 	}
 	if (r == 0)
-		return cap_damage(c, off, err, "truncated record (%zu of %zu bytes)", c->len - c->pos,
-				  PCAP_REC_LEN + (size_t)caplen);
+		return cap_damage(c, off, err, "truncated record (%zu of %zu bytes)",
+				  c->len - c->pos, PCAP_REC_LEN + (size_t)caplen);
 	*f = (struct bos_frame){
-		.ts_ns = (int64_t)sec * 1000000000 + (int64_t)frac * (c->nsec ? 1 : 1000),
-		.data = c->buf + c->pos + PCAP_REC_LEN,
-		/* As libpcap: a record longer than the file's snaplen is read whole but
-		 * reported cut to the snaplen (it cannot hold more than was captured). */
-		.caplen = caplen > c->snaplen ? c->snaplen : caplen,
-		.wirelen = wirelen,
-		.linktype = c->linktype,
-		.ifindex = 0,
-		.frame = ++c->frames,
-		.record = c->record,
-		.offset = off,
+	    .ts_ns = (int64_t)sec * 1000000000 + (int64_t)frac * (c->nsec ? 1 : 1000),
+	    .data = c->buf + c->pos + PCAP_REC_LEN,
+	    /* As libpcap: a record longer than the file's snaplen is read whole but
+	     * reported cut to the snaplen (it cannot hold more than was captured). */
+	    .caplen = caplen > c->snaplen ? c->snaplen : caplen,
+	    .wirelen = wirelen,
+	    .linktype = c->linktype,
+	    .ifindex = 0,
+	    .frame = ++c->frames,
+	    .record = c->record,
+	    .offset = off,
 	};
 	c->pos += PCAP_REC_LEN + caplen;
 	return 1;

@@ -45,7 +45,8 @@ static int block_head(struct bos_capture *c, uint32_t *type, uint32_t *blen, uin
 	}
 	p = c->buf + c->pos;
 	if (p[0] == 0x0a && p[1] == 0x0d && p[2] == 0x0d && p[3] == 0x0a) {
-		uint32_t bom = (uint32_t)p[8] << 24 | (uint32_t)p[9] << 16 | (uint32_t)p[10] << 8 | p[11];
+		uint32_t bom =
+		    (uint32_t)p[8] << 24 | (uint32_t)p[9] << 16 | (uint32_t)p[10] << 8 | p[11];
 
 		if (bom == 0x1a2b3c4du)
 			c->swap = true;
@@ -112,7 +113,7 @@ static bool tsresol_units(uint8_t v, uint64_t *units)
 static int on_idb(struct bos_capture *c, const uint8_t *body, size_t len, uint64_t off,
 		  struct bos_err *err)
 {
-	struct cap_iface ifc = { .units = 1000000 };
+	struct cap_iface ifc = {.units = 1000000};
 	struct bos_cur cur = bos_cur_make(body, len);
 
 	if (len < 8)
@@ -132,7 +133,8 @@ static int on_idb(struct bos_capture *c, const uint8_t *body, size_t len, uint64
 		v = bos_cur_sub(&cur, olen);
 		bos_cur_skip(&cur, (size_t)((4u - olen % 4u) % 4u));
 		if (!bos_cur_ok(&v))
-			return cap_damage(c, off, err, "interface option %u runs past the block", code);
+			return cap_damage(c, off, err, "interface option %u runs past the block",
+					  code);
 		if (code == 9 && olen >= 1) {
 			if (!tsresol_units(v.p[0], &ifc.units))
 				return cap_damage(c, off, err, "bad if_tsresol 0x%02x", v.p[0]);
@@ -169,8 +171,9 @@ static int64_t ts_to_ns(const struct cap_iface *ifc, uint64_t ts)
 	int64_t off = ifc->offset_s, v;
 
 	if (ifc->units <= 1000000000u)
-		ns = frac * (1000000000u / ifc->units) +
-		     (1000000000u % ifc->units ? frac * (1000000000u % ifc->units) / ifc->units : 0);
+		ns =
+		    frac * (1000000000u / ifc->units) +
+		    (1000000000u % ifc->units ? frac * (1000000000u % ifc->units) / ifc->units : 0);
 	else
 		ns = frac / (ifc->units / 1000000000u);
 	if (sec > (uint64_t)(TS_MAX_NS / 1000000000))
@@ -240,21 +243,22 @@ int cap_pcapng_next(struct bos_capture *c, struct bos_frame *f, struct bos_err *
 			caplen = cap_u32(c, b + 12);
 			wirelen = cap_u32(c, b + 16);
 			if (ifid >= c->n_ifs)
-				return cap_damage(c, off, err, "packet for undeclared interface %" PRIu32,
-						  ifid);
+				return cap_damage(c, off, err,
+						  "packet for undeclared interface %" PRIu32, ifid);
 			if (caplen > blen_body - 20 || caplen > BOS_CAPTURE_MAX_CAPLEN)
 				return cap_damage(c, off, err,
-						  "capture length %" PRIu32 " exceeds its block", caplen);
+						  "capture length %" PRIu32 " exceeds its block",
+						  caplen);
 			*f = (struct bos_frame){
-				.ts_ns = ts_to_ns(&c->ifs[ifid], ts),
-				.data = b + 20,
-				.caplen = caplen,
-				.wirelen = wirelen,
-				.linktype = c->ifs[ifid].linktype,
-				.ifindex = ifid,
-				.frame = ++c->frames,
-		.record = c->record,
-				.offset = off,
+			    .ts_ns = ts_to_ns(&c->ifs[ifid], ts),
+			    .data = b + 20,
+			    .caplen = caplen,
+			    .wirelen = wirelen,
+			    .linktype = c->ifs[ifid].linktype,
+			    .ifindex = ifid,
+			    .frame = ++c->frames,
+			    .record = c->record,
+			    .offset = off,
 			};
 			c->pos += blen;
 			return 1;
@@ -262,24 +266,25 @@ int cap_pcapng_next(struct bos_capture *c, struct bos_frame *f, struct bos_err *
 			if (blen_body < 4)
 				return cap_damage(c, off, err, "simple packet block too short");
 			if (c->n_ifs == 0)
-				return cap_damage(c, off, err, "simple packet block without interface");
+				return cap_damage(c, off, err,
+						  "simple packet block without interface");
 			wirelen = cap_u32(c, b);
 			max = (uint32_t)(blen_body - 4);
 			caplen = wirelen < max ? wirelen : max;
 			if (c->ifs[0].snaplen && caplen > c->ifs[0].snaplen)
 				caplen = c->ifs[0].snaplen;
 			if (caplen > BOS_CAPTURE_MAX_CAPLEN)
-				return cap_damage(c, off, err, "capture length %" PRIu32 " too large",
-						  caplen);
+				return cap_damage(c, off, err,
+						  "capture length %" PRIu32 " too large", caplen);
 			*f = (struct bos_frame){
-				.ts_ns = 0,
-				.data = b + 4,
-				.caplen = caplen,
-				.wirelen = wirelen,
-				.linktype = c->ifs[0].linktype,
-				.frame = ++c->frames,
-		.record = c->record,
-				.offset = off,
+			    .ts_ns = 0,
+			    .data = b + 4,
+			    .caplen = caplen,
+			    .wirelen = wirelen,
+			    .linktype = c->ifs[0].linktype,
+			    .frame = ++c->frames,
+			    .record = c->record,
+			    .offset = off,
 			};
 			c->pos += blen;
 			return 1;

@@ -33,7 +33,8 @@ int cap_fill(struct bos_capture *c, size_t n, struct bos_err *err)
 			ncap *= 2;
 		nb = realloc(c->buf, ncap);
 		if (!nb)
-			return bos_err_set(err, -ENOMEM, "%s: read buffer of %zu bytes", c->name, ncap);
+			return bos_err_set(err, -ENOMEM, "%s: read buffer of %zu bytes", c->name,
+					   ncap);
 		c->buf = nb;
 		c->cap = ncap;
 	}
@@ -135,8 +136,8 @@ out:
 	return ret;
 }
 
-int bos_capture_open_mem(struct bos_capture **out, const void *data, size_t len,
-			 const char *name, struct bos_err *err)
+int bos_capture_open_mem(struct bos_capture **out, const void *data, size_t len, const char *name,
+			 struct bos_err *err)
 {
 	struct bos_capture *c = cap_new(name);
 	int ret;

@@ -18,21 +18,21 @@
 #include "cli.h"
 
 static const char usage[] =
-	"usage: bos net [-o DIR] [--deterministic] [-q] CAPTURE...\n"
-	"\n"
-	"Read pcap/pcapng CAPTUREs (in the order given, as one stream) and write Zeek-style\n"
-	"logs: conn.jsonl, dns.jsonl, http.jsonl, tls.jsonl and net_stats.json.\n"
-	"A CAPTURE that is a directory is a case: its traffic*.pcap[ng] files are read.\n"
-	"\n"
-	"  -o, --output DIR     write the logs into DIR (created if missing); default: the\n"
-	"                       case directory, else the directory of the first CAPTURE\n"
-	"      --deterministic  uids derived from the flows, not random (golden tests)\n"
-	"      --max-flows N    live-flow cap (default 1000000; idlest flows are evicted)\n"
-	"  -q, --quiet          no progress or summary on stderr\n"
-	"\n"
-	"A damaged capture (truncated, corrupt record) is reported with its file, record\n"
-	"number and byte offset; everything before the damage is analysed and written.\n"
-	"Exit status: 0 ok, 1 a capture was damaged or unreadable or output failed, 2 usage.\n";
+    "usage: bos net [-o DIR] [--deterministic] [-q] CAPTURE...\n"
+    "\n"
+    "Read pcap/pcapng CAPTUREs (in the order given, as one stream) and write Zeek-style\n"
+    "logs: conn.jsonl, dns.jsonl, http.jsonl, tls.jsonl and net_stats.json.\n"
+    "A CAPTURE that is a directory is a case: its traffic*.pcap[ng] files are read.\n"
+    "\n"
+    "  -o, --output DIR     write the logs into DIR (created if missing); default: the\n"
+    "                       case directory, else the directory of the first CAPTURE\n"
+    "      --deterministic  uids derived from the flows, not random (golden tests)\n"
+    "      --max-flows N    live-flow cap (default 1000000; idlest flows are evicted)\n"
+    "  -q, --quiet          no progress or summary on stderr\n"
+    "\n"
+    "A damaged capture (truncated, corrupt record) is reported with its file, record\n"
+    "number and byte offset; everything before the damage is analysed and written.\n"
+    "Exit status: 0 ok, 1 a capture was damaged or unreadable or output failed, 2 usage.\n";
 
 struct progress {
 	const char *const *names;
@@ -76,8 +76,8 @@ static int case_captures(const char *dir, char ***list, size_t *n, size_t *cap)
 		size_t l = strlen(nm);
 		char *path;
 
-		if (!has_prefix(nm, "traffic") ||
-		    !((l > 5 && !strcmp(nm + l - 5, ".pcap")) || (l > 7 && !strcmp(nm + l - 7, ".pcapng"))))
+		if (!has_prefix(nm, "traffic") || !((l > 5 && !strcmp(nm + l - 5, ".pcap")) ||
+						    (l > 7 && !strcmp(nm + l - 7, ".pcapng"))))
 			continue;
 		if (*n == *cap) {
 			size_t nc = *cap ? *cap * 2 : 16;
@@ -103,17 +103,17 @@ static int case_captures(const char *dir, char ***list, size_t *n, size_t *cap)
 int cmd_net(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "deterministic", no_argument, NULL, 'D' },
-		{ "max-flows", required_argument, NULL, 'M' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"output", required_argument, NULL, 'o'},
+	    {"deterministic", no_argument, NULL, 'D'},
+	    {"max-flows", required_argument, NULL, 'M'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct bos_net_opts opts = BOS_NET_OPTS_INIT;
 	struct bos_err err = BOS_ERR_INIT;
 	struct bos_net_stats st;
-	struct progress prog = { 0 };
+	struct progress prog = {0};
 	const char *outdir = NULL, *case_dir = NULL;
 	char **list = NULL, *dflt = NULL;
 	size_t n = 0, cap = 0;
@@ -123,21 +123,31 @@ int cmd_net(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+o:qh", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'o': outdir = optarg; break;
-		case 'D': opts.deterministic = true; break;
-		case 'q': quiet = true; break;
+		case 'o':
+			outdir = optarg;
+			break;
+		case 'D':
+			opts.deterministic = true;
+			break;
+		case 'q':
+			quiet = true;
+			break;
 		case 'M': {
 			char *end;
 			unsigned long long v = strtoull(optarg, &end, 10);
 
 			if (*end || v == 0 || v > 100000000)
-				return cli_usage("net", "--max-flows: not a count in 1..100000000: '%s'",
+				return cli_usage("net",
+						 "--max-flows: not a count in 1..100000000: '%s'",
 						 optarg);
 			opts.max_flows = (size_t)v;
 			break;
 		}
-		case 'h': fputs(usage, stdout); return BOS_EXIT_OK;
-		default: return cli_usage("net", "bad option");
+		case 'h':
+			fputs(usage, stdout);
+			return BOS_EXIT_OK;
+		default:
+			return cli_usage("net", "bad option");
 		}
 	}
 	if (optind >= argc)
@@ -149,8 +159,10 @@ int cmd_net(int argc, char **argv)
 			int k = case_captures(argv[i], &list, &n, &cap);
 
 			if (k <= 0) {
-				fprintf(stderr, "bos: net: %s: no traffic*.pcap or traffic*.pcapng in "
-						"this directory\n", argv[i]);
+				fprintf(stderr,
+					"bos: net: %s: no traffic*.pcap or traffic*.pcapng in "
+					"this directory\n",
+					argv[i]);
 				ret = BOS_EXIT_USAGE;
 				goto out;
 			}
@@ -215,11 +227,13 @@ int cmd_net(int argc, char **argv)
 		fprintf(stderr,
 			"bos: net: %" PRIu64 " frames, %" PRIu64 " connections, %" PRIu64
 			" dns, %" PRIu64 " http, %" PRIu64 " tls records -> %s\n",
-			st.frames, st.conn_records, st.dns_records, st.http_records,
-			st.tls_records, outdir);
+			st.frames, st.conn_records, st.dns_records, st.http_records, st.tls_records,
+			outdir);
 	if (!quiet && st.skipped[BOS_SKIP_LINKTYPE])
-		fprintf(stderr, "bos: net: %" PRIu64 " frames of an unsupported link type were "
-				"skipped (see net_stats.json)\n", st.skipped[BOS_SKIP_LINKTYPE]);
+		fprintf(stderr,
+			"bos: net: %" PRIu64 " frames of an unsupported link type were "
+			"skipped (see net_stats.json)\n",
+			st.skipped[BOS_SKIP_LINKTYPE]);
 out:
 	for (size_t i = 0; i < n; i++)
 		free(list[i]);

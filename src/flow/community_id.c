@@ -27,7 +27,8 @@ void bos_community_id_v1(char out[BOS_COMMUNITY_ID_LEN], uint16_t seed, const ui
 	int cmp;
 
 	if (proto == 1 || proto == 58)
-		bos_icmp_ports(proto == 58, (uint8_t)sport, (uint8_t)dport, &sport, &dport, &one_way);
+		bos_icmp_ports(proto == 58, (uint8_t)sport, (uint8_t)dport, &sport, &dport,
+			       &one_way);
 	cmp = memcmp(saddr, daddr, alen);
 	if (!one_way && (cmp > 0 || (cmp == 0 && ports && sport > dport))) {
 		const uint8_t *t = saddr;

@@ -34,20 +34,20 @@ enum hist_mask {
 };
 
 static const uint16_t tcp_server_ports[] = {
-	21, 22, 23, 25, 53, 80, 81, 88, 110, 135, 139, 143, 389, 443, 445, 502, 563, 585,
-	587, 614, 631, 636, 989, 990, 992, 993, 995, 1080, 1883, 2811, 3128, 3268, 3306,
-	3389, 5222, 5223, 5269, 5432, 6379, 6666, 6667, 6668, 6669, 8000, 8080, 8888, 20000,
+    21,	  22,	23,   25,   53,	  80,	81,   88,   110,  135,	139,  143,  389,  443,	445,   502,
+    563,  585,	587,  614,  631,  636,	989,  990,  992,  993,	995,  1080, 1883, 2811, 3128,  3268,
+    3306, 3389, 5222, 5223, 5269, 5432, 6379, 6666, 6667, 6668, 6669, 8000, 8080, 8888, 20000,
 };
 static const uint16_t udp_server_ports[] = {
-	53, 67, 68, 88, 123, 137, 161, 162, 389, 443, 514, 1812, 2123, 2152, 3544, 4789,
-	5060, 5072, 5353, 5355, 6081,
+    53,	  67,	68,   88,   123,  137,	161,  162,  389,  443,	514,
+    1812, 2123, 2152, 3544, 4789, 5060, 5072, 5353, 5355, 6081,
 };
 
 bool bos_conn_likely_server_port(uint8_t proto, uint16_t port)
 {
 	const uint16_t *v = proto == 6 ? tcp_server_ports : udp_server_ports;
-	size_t n = proto == 6 ? sizeof(tcp_server_ports) / sizeof(*v) :
-				sizeof(udp_server_ports) / sizeof(*v);
+	size_t n = proto == 6 ? sizeof(tcp_server_ports) / sizeof(*v)
+			      : sizeof(udp_server_ports) / sizeof(*v);
 
 	if (proto != 6 && proto != 17)
 		return false;
@@ -112,15 +112,14 @@ static void scaled_history(struct bos_conn *c, bool is_orig, char code, uint32_t
 void bos_icmp_ports(bool v6, uint8_t type, uint8_t code, uint16_t *sport, uint16_t *dport,
 		    bool *one_way)
 {
-	static const uint8_t v4_pairs[][2] = { { 8, 0 }, { 0, 8 }, { 13, 14 }, { 14, 13 },
-					       { 15, 16 }, { 16, 15 }, { 10, 9 }, { 9, 10 },
-					       { 17, 18 }, { 18, 17 } };
-	static const uint8_t v6_pairs[][2] = { { 128, 129 }, { 129, 128 }, { 133, 134 },
-					       { 134, 133 }, { 135, 136 }, { 136, 135 },
-					       { 130, 131 }, { 131, 130 }, { 144, 145 },
-					       { 145, 144 }, { 146, 147 }, { 147, 146 } };
+	static const uint8_t v4_pairs[][2] = {{8, 0},	{0, 8},	 {13, 14}, {14, 13}, {15, 16},
+					      {16, 15}, {10, 9}, {9, 10},  {17, 18}, {18, 17}};
+	static const uint8_t v6_pairs[][2] = {{128, 129}, {129, 128}, {133, 134}, {134, 133},
+					      {135, 136}, {136, 135}, {130, 131}, {131, 130},
+					      {144, 145}, {145, 144}, {146, 147}, {147, 146}};
 	const uint8_t(*pairs)[2] = v6 ? v6_pairs : v4_pairs;
-	size_t n = v6 ? sizeof(v6_pairs) / sizeof(v6_pairs[0]) : sizeof(v4_pairs) / sizeof(v4_pairs[0]);
+	size_t n =
+	    v6 ? sizeof(v6_pairs) / sizeof(v6_pairs[0]) : sizeof(v4_pairs) / sizeof(v4_pairs[0]);
 
 	*sport = type;
 	for (size_t i = 0; i < n; i++) {
@@ -210,7 +209,7 @@ static void init_endpoint(struct bos_tcp_endp *e, uint8_t fl, uint32_t seq, uint
 	case BOS_TCP_INACTIVE:
 		if (syn)
 			endp_init_seqs(e, seq, last);
-		else	/* partial: number as if a SYN was seen */
+		else /* partial: number as if a SYN was seen */
 			endp_init_seqs(e, seq - 1, seq);
 		break;
 	case BOS_TCP_SYN_SENT:
@@ -252,7 +251,8 @@ static void update_history(struct bos_conn *c, bool is_orig, struct bos_tcp_endp
 			e->hist_last_syn = rel_seq;
 		}
 		if (fl & BOS_TCP_FIN) {
-			if (check_history(c, is_orig, H_FIN, 'F') && rel_seq + len != e->hist_last_fin)
+			if (check_history(c, is_orig, H_FIN, 'F') &&
+			    rel_seq + len != e->hist_last_fin)
 				add_history(c, is_orig ? 'F' : 'f');
 			e->hist_last_fin = rel_seq + len;
 		}
@@ -359,7 +359,7 @@ static bool state_machine(struct bos_conn *c, struct bos_tcp_endp *e, struct bos
 		if (fin && !rst) {
 			set_state(e, BOS_TCP_CLOSED);
 			if (peer->state == BOS_TCP_RESET && peer->prev_state == BOS_TCP_CLOSED)
-				set_state(peer, BOS_TCP_CLOSED);	/* FIN then RST: normal */
+				set_state(peer, BOS_TCP_CLOSED); /* FIN then RST: normal */
 			*do_close = true;
 		}
 		if (rst) {
@@ -418,7 +418,8 @@ static void tcp_packet(struct bos_conn *c, const struct bos_pkt *p, int64_t ts, 
 		} else {
 			bool ack_under = false;
 
-			rel_ack = relative_seq(peer, p->ack, peer->ack_seq, peer->ack_wraps, &ack_under);
+			rel_ack =
+			    relative_seq(peer, p->ack, peer->ack_seq, peer->ack_wraps, &ack_under);
 			if (ack_under) {
 				rel_ack = 0;
 			} else if (!(fl & BOS_TCP_RST)) {
@@ -462,11 +463,11 @@ static void tcp_packet(struct bos_conn *c, const struct bos_pkt *p, int64_t ts, 
 		conn_closed(e);
 	if (seg) {
 		*seg = (struct bos_conn_seg){
-			.deliver = len > 0 && !(fl & BOS_TCP_RST) && !underflow,
-			.data_seq = (fl & BOS_TCP_SYN) ? rel_seq + 1 : rel_seq,
-			.acked = (fl & BOS_TCP_ACK) && rel_ack > 0,
-			.rel_ack = rel_ack,
-			.closed = (fl & (BOS_TCP_FIN | BOS_TCP_RST)) != 0,
+		    .deliver = len > 0 && !(fl & BOS_TCP_RST) && !underflow,
+		    .data_seq = (fl & BOS_TCP_SYN) ? rel_seq + 1 : rel_seq,
+		    .acked = (fl & BOS_TCP_ACK) && rel_ack > 0,
+		    .rel_ack = rel_ack,
+		    .closed = (fl & (BOS_TCP_FIN | BOS_TCP_RST)) != 0,
 		};
 	}
 }
@@ -528,7 +529,8 @@ void bos_conn_packet(struct bos_conn *c, const struct bos_pkt *p, int64_t ts_ns,
 			c->resp_size += p->payload_wire;
 		}
 		if (c->proto == 17)
-			check_history(c, true, is_orig ? H_UDP_ORIG : H_UDP_RESP, is_orig ? 'D' : 'd');
+			check_history(c, true, is_orig ? H_UDP_ORIG : H_UDP_RESP,
+				      is_orig ? 'D' : 'd');
 	}
 	/* ConnSize: every packet, IP total length. */
 	if (is_orig) {

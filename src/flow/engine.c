@@ -30,8 +30,8 @@
 
 enum out_file { OUT_CONN, OUT_DNS, OUT_HTTP, OUT_TLS, OUT__COUNT };
 
-static const char *const out_names[OUT__COUNT] = { "conn.jsonl", "dns.jsonl", "http.jsonl",
-						   "tls.jsonl" };
+static const char *const out_names[OUT__COUNT] = {"conn.jsonl", "dns.jsonl", "http.jsonl",
+						  "tls.jsonl"};
 
 struct engine {
 	const struct bos_net_opts *opts;
@@ -90,11 +90,15 @@ static void write_id(struct engine *e, struct bos_json *j, const struct flow *f)
 static const char *proto_name(uint8_t p)
 {
 	switch (p) {
-	case 6: return "tcp";
-	case 17: return "udp";
+	case 6:
+		return "tcp";
+	case 17:
+		return "udp";
 	case 1:
-	case 58: return "icmp";
-	default: return "unknown_transport";
+	case 58:
+		return "icmp";
+	default:
+		return "unknown_transport";
 	}
 }
 
@@ -119,7 +123,7 @@ static void write_conn(struct engine *e, struct flow *f)
 		strcat(svc, svc[0] ? ",ssl" : "ssl");
 	if (svc[0])
 		bos_json_kv_str(&j, "service", svc);
-	if (dur > 0) {	/* Zeek: duration and byte counts only when duration > 0 */
+	if (dur > 0) { /* Zeek: duration and byte counts only when duration > 0 */
 		bos_json_key(&j, "duration");
 		bos_json_double(&j, (double)dur / 1e9, 6);
 		bos_json_kv_uint(&j, "orig_bytes", bos_conn_bytes(c, true));
@@ -240,7 +244,7 @@ static void on_tunnel(void *ctx, enum bos_dir dir, const uint8_t *p, size_t len)
 static void app_pick(struct flow *f, bool from_orig, const uint8_t *p, size_t len)
 {
 	const struct bos_conn *c = &f->c;
-	static const struct bos_http_cb http_cb = { .txn = on_http, .tunnel_data = on_tunnel };
+	static const struct bos_http_cb http_cb = {.txn = on_http, .tunnel_data = on_tunnel};
 
 	f->app_decided = true;
 	if (from_orig)
@@ -269,7 +273,8 @@ static void dns_msg(struct flow *f, const uint8_t *p, size_t len)
 {
 	struct bos_dns_msg m;
 	enum bos_parse r = f->c.orig_p == 137 || f->c.resp_p == 137 ? /* NetBIOS NS (proto) */
-				   bos_dns_parse_nbns(p, len, &m) : bos_dns_parse(p, len, &m);
+			       bos_dns_parse_nbns(p, len, &m)
+								    : bos_dns_parse(p, len, &m);
 
 	if (r == BOS_PARSE_MALFORMED)
 		f->eng->st->dns_malformed++;
@@ -316,7 +321,7 @@ static void stream_bytes(struct flow *f, int dir, const uint8_t *data, size_t le
 		struct bos_buf *b = &f->dnsbuf[dir];
 		size_t off = 0, msg_len, need;
 
-		if (!data) {		/* lost framing: stop this direction's DNS */
+		if (!data) { /* lost framing: stop this direction's DNS */
 			bos_buf_release(b);
 			f->app_dead = true;
 			return;
@@ -449,7 +454,7 @@ static struct flow *flow_new(struct engine *e, const struct bos_pkt *p, uint64_t
 		/* Cap: end early the flow that loses least: one already closed and only
 		 * lingering, else the oldest unanswered attempt, else the idlest UDP/ICMP
 		 * flow, and only then the idlest open TCP connection. */
-		static const enum flow_list order[] = { FL_CLOSING, FL_ATTEMPT, FL_UDP, FL_TCP };
+		static const enum flow_list order[] = {FL_CLOSING, FL_ATTEMPT, FL_UDP, FL_TCP};
 
 		for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
 			if (e->ft.head[order[i]]) {
@@ -649,7 +654,7 @@ static int run_capture(struct engine *e, const char *path, struct bos_err *err,
 
 	r = bos_capture_open(&cap, path, err);
 	if (r < 0) {
-		if (r == -BOS_EINPUT) {	/* bad header: a damaged capture, not a failure */
+		if (r == -BOS_EINPUT) { /* bad header: a damaged capture, not a failure */
 			*damage = *err;
 			err->code = 0;
 			err->msg[0] = '\0';
@@ -757,8 +762,8 @@ int bos_net_run(const struct bos_net_opts *opts, const char *const *captures, si
 	e->now = INT64_MIN;
 	if (!e->opts->deterministic && getrandom(e->seed, sizeof(e->seed), 0) != sizeof(e->seed))
 		memset(e->seed, 0x5a, sizeof(e->seed));
-	if (ft_init(&e->ft, e->opts->max_flows ? e->opts->max_flows : BOS_FLOW_MAX_FLOWS,
-		    e->seed) < 0) {
+	if (ft_init(&e->ft, e->opts->max_flows ? e->opts->max_flows : BOS_FLOW_MAX_FLOWS, e->seed) <
+	    0) {
 		ret = bos_err_set(err, -ENOMEM, "flow table");
 		goto out;
 	}

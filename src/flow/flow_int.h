@@ -16,10 +16,10 @@ struct engine;
 
 /* Expiry lists: each is ordered by the time its members' expiry counts from. */
 enum flow_list {
-	FL_ATTEMPT,	/* TCP SYN unanswered: start + 5 s */
-	FL_CLOSING,	/* TCP closed on one side or both: last + 5 s */
-	FL_UDP,		/* UDP/ICMP: last + 60 s */
-	FL_TCP,		/* TCP otherwise: last + 300 s */
+	FL_ATTEMPT, /* TCP SYN unanswered: start + 5 s */
+	FL_CLOSING, /* TCP closed on one side or both: last + 5 s */
+	FL_UDP,	    /* UDP/ICMP: last + 60 s */
+	FL_TCP,	    /* TCP otherwise: last + 300 s */
 	FL__COUNT,
 };
 
@@ -31,16 +31,16 @@ struct flow {
 	struct engine *eng;
 	struct bos_conn c;
 	char uid[20];
-	uint64_t first_rec;		/* frame number in its capture */
-	size_t capture;			/* index of the capture of the first packet */
+	uint64_t first_rec; /* frame number in its capture */
+	size_t capture;	    /* index of the capture of the first packet */
 	/* application layer */
 	enum bos_proto_kind app;
 	bool app_decided, app_dead;
-	bool saw_syn;			/* a SYN or SYN-ACK was seen (not a partial conn) */
+	bool saw_syn; /* a SYN or SYN-ACK was seen (not a partial conn) */
 	bool svc_dns, svc_http, svc_tls;
-	struct bos_reasm rs[2];		/* [0] originator's bytes, [1] responder's */
-	uint64_t fin_end[2];		/* stream position after a FIN, 0 if none */
-	struct bos_buf dnsbuf[2];	/* DNS over TCP framing */
+	struct bos_reasm rs[2];	  /* [0] originator's bytes, [1] responder's */
+	uint64_t fin_end[2];	  /* stream position after a FIN, 0 if none */
+	struct bos_buf dnsbuf[2]; /* DNS over TCP framing */
 	struct bos_http_conn *http;
 	struct bos_tls_conn *tls;
 	struct bos_dns_tracker *dns;
@@ -48,9 +48,9 @@ struct flow {
 
 struct flow_table {
 	struct flow **slots;
-	size_t n_slots;			/* power of two */
+	size_t n_slots; /* power of two */
 	size_t live, max;
-	uint64_t key[2];		/* siphash key */
+	uint64_t key[2]; /* siphash key */
 	struct flow *head[FL__COUNT], *tail[FL__COUNT];
 };
 

@@ -89,7 +89,7 @@ static void buffer(struct bos_reasm *r, uint64_t seq, const uint8_t *data, size_
 
 		if (cur && cur->seq <= seq) {
 			if (cur->seq + cur->len > seq)
-				seq = cur->seq + cur->len;	/* covered: first copy wins */
+				seq = cur->seq + cur->len; /* covered: first copy wins */
 			pp = &cur->next;
 			continue;
 		}
@@ -98,7 +98,8 @@ static void buffer(struct bos_reasm *r, uint64_t seq, const uint8_t *data, size_
 		if (piece_end > seq) {
 			size_t n = (size_t)(piece_end - seq);
 
-			if (r->n_segs >= BOS_FLOW_MAX_OOO_SEGS || r->bytes + n > BOS_FLOW_MAX_OOO_BYTES) {
+			if (r->n_segs >= BOS_FLOW_MAX_OOO_SEGS ||
+			    r->bytes + n > BOS_FLOW_MAX_OOO_BYTES) {
 				r->cap_hits++;
 				return;
 			}
@@ -132,7 +133,7 @@ void bos_reasm_data(struct bos_reasm *r, uint64_t seq, const uint8_t *data, size
 		r->started = true;
 	}
 	if (end <= r->next)
-		return;				/* retransmission of delivered bytes */
+		return; /* retransmission of delivered bytes */
 	if (seq <= r->next) {
 		/* In order. Bytes already buffered keep their first copy: deliver the new
 		 * data only up to the next buffered segment, then that segment, and so on. */
@@ -142,7 +143,8 @@ void bos_reasm_data(struct bos_reasm *r, uint64_t seq, const uint8_t *data, size
 			if (r->segs && r->segs->seq < stop)
 				stop = r->segs->seq;
 			if (stop > r->next)
-				deliver(r, data + (r->next - seq), (size_t)(stop - r->next), fn, ctx);
+				deliver(r, data + (r->next - seq), (size_t)(stop - r->next), fn,
+					ctx);
 			drain(r, fn, ctx);
 		}
 		return;

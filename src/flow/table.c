@@ -11,12 +11,22 @@
 #include "flow_int.h"
 
 #define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
-#define SIPROUND                                                                  \
-	do {                                                                      \
-		v0 += v1; v1 = ROTL(v1, 13); v1 ^= v0; v0 = ROTL(v0, 32);         \
-		v2 += v3; v3 = ROTL(v3, 16); v3 ^= v2;                            \
-		v0 += v3; v3 = ROTL(v3, 21); v3 ^= v0;                            \
-		v2 += v1; v1 = ROTL(v1, 17); v1 ^= v2; v2 = ROTL(v2, 32);         \
+#define SIPROUND                                                                                   \
+	do {                                                                                       \
+		v0 += v1;                                                                          \
+		v1 = ROTL(v1, 13);                                                                 \
+		v1 ^= v0;                                                                          \
+		v0 = ROTL(v0, 32);                                                                 \
+		v2 += v3;                                                                          \
+		v3 = ROTL(v3, 16);                                                                 \
+		v3 ^= v2;                                                                          \
+		v0 += v3;                                                                          \
+		v3 = ROTL(v3, 21);                                                                 \
+		v3 ^= v0;                                                                          \
+		v2 += v1;                                                                          \
+		v1 = ROTL(v1, 17);                                                                 \
+		v1 ^= v2;                                                                          \
+		v2 = ROTL(v2, 32);                                                                 \
 	} while (0)
 
 /* SipHash-2-4 (Aumasson, Bernstein 2012) of n bytes. */
@@ -122,7 +132,7 @@ static void grow(struct flow_table *ft)
 	struct flow **slots = calloc(n, sizeof(*slots));
 
 	if (!slots)
-		return;		/* keep the smaller table: slower, still correct */
+		return; /* keep the smaller table: slower, still correct */
 	for (size_t i = 0; i < ft->n_slots; i++) {
 		struct flow *f = ft->slots[i], *next;
 

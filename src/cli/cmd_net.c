@@ -37,17 +37,20 @@ static const char usage[] =
 struct progress {
 	const char *const *names;
 	bool tty;
+	int last; /* last percentage shown, -1 none */
+	size_t capture;
 };
 
 static void on_progress(void *ctx, size_t capture, uint64_t done, uint64_t total)
 {
-	const struct progress *p = ctx;
+	struct progress *p = ctx;
+	int pct = total ? (int)(done * 100 / total) : 100;
 
-	if (!p->tty)
+	if (!p->tty || (capture == p->capture && pct == p->last))
 		return;
-	if (total)
-		fprintf(stderr, "\rbos: net: %s: %3u%%", p->names[capture],
-			(unsigned)(done * 100 / total));
+	p->capture = capture;
+	p->last = pct;
+	fprintf(stderr, "\rbos: net: %s: %3d%%", p->names[capture], pct);
 	if (done >= total)
 		fprintf(stderr, "\n");
 }

@@ -449,7 +449,7 @@ static void host_path(const struct task *tk, int dirfd, const char *path, struct
 }
 
 /* First bytes of the file being exec'd: "#!" gives the interpreter (tk->s1, tk->s2). */
-static void read_shebang(struct task *tk, int dirfd)
+static void read_shebang(struct task *tk, int dirfd, bool own_root)
 {
 	struct bos_buf hp = BOS_BUF_INIT;
 	uint8_t head[BOS_TRACE_SHEBANG_MAX];
@@ -463,6 +463,10 @@ static void read_shebang(struct task *tk, int dirfd)
 	host_path(tk, dirfd, tk->exec_path.data, &hp);
 	/* O_NONBLOCK: never hang on a FIFO the sample put there; only regular files are read. */
 	fd = open(hp.data, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	/* eBPF under bos trace (same mount namespace): the process may be gone; an absolute
+	 * path is then read in our own root. */
+	if (fd < 0 && own_root && tk->exec_path.data[0] == '/')
+		fd = open(tk->exec_path.data, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	bos_buf_release(&hp);
 	if (fd < 0)
 		return;
@@ -484,16 +488,16 @@ static void exec_entry(struct tracer *t, struct task *tk, int dirfd, uint64_t pa
 		readlink_fd(tk->proc->pid, dirfd, &tk->exec_path);
 	read_argv(t, tk, argv);
 	tk->exec_emitted = false;
-	read_shebang(tk, dirfd);
+	read_shebang(tk, dirfd, false);
 	tk->args[5] = (uint64_t)(int64_t)dirfd;	/* remembered for the event */
 }
 
-void trace_exec_prepare(struct task *tk, int dirfd)
+void trace_exec_prepare(struct task *tk, int dirfd, bool own_root)
 {
 	if (!tk->exec_path.len && dirfd != AT_FDCWD)
 		readlink_fd(tk->proc->pid, dirfd, &tk->exec_path);
 	tk->exec_emitted = false;
-	read_shebang(tk, dirfd);
+	read_shebang(tk, dirfd, own_root);
 	tk->args[5] = (uint64_t)(int64_t)dirfd;
 }
 

@@ -107,6 +107,7 @@ struct bos_trace_ebpf {
 	struct bos_trace_result res;
 	int64_t boot_to_real;	/* CLOCK_REALTIME - CLOCK_BOOTTIME */
 	bool started;
+	bool own_root;		/* bos trace: the command shares our mount namespace */
 };
 
 static int64_t clock_ns(clockid_t c)
@@ -269,7 +270,8 @@ static void ev_exit(struct bos_trace_ebpf *e, struct task *tk, const struct tbpf
 	trace_task_del(t, tk);
 }
 
-static void on_syscall(struct bos_trace_ebpf *e, struct task *tk, const struct tbpf_event *ev)
+static void on_syscall(struct bos_trace_ebpf *e, struct task *tk, const struct tbpf_event *ev,
+		       const char *argv)
 {
 	struct tracer *t = &e->t;
 	uint16_t sc = sc_of(ev->nr);
@@ -312,17 +314,21 @@ static void on_syscall(struct bos_trace_ebpf *e, struct task *tk, const struct t
 	if (sc == SC_EXECVE || sc == SC_EXECVEAT) {
 		size_t al = ev->argv_len < TBPF_ARGV_BYTES ? ev->argv_len : TBPF_ARGV_BYTES;
 
+		if (!argv)
+			al = 0;
 		bos_buf_reset(&tk->exec_path);
 		bos_buf_add(&tk->exec_path, ev->s1, l1);
 		bos_buf_reset(&tk->exec_argv);
-		bos_buf_add(&tk->exec_argv, ev->argv, al);
+		if (al)
+			bos_buf_add(&tk->exec_argv, argv, al);
 		/* From the new stack (TBPF_K_EXECED) the last string may be cut: end it. */
-		if (al && ev->argv[al - 1] != '\0')
+		if (al && argv[al - 1] != '\0')
 			bos_buf_addch(&tk->exec_argv, '\0');
 		tk->exec_trunc = (ev->flags & TBPF_F_ARGV_TRUNC) != 0;
 		if (tk->exec_trunc)
 			t->res->truncated++;
-		trace_exec_prepare(tk, sc == SC_EXECVE ? AT_FDCWD : (int32_t)ev->args[0]);
+		trace_exec_prepare(tk, sc == SC_EXECVE ? AT_FDCWD : (int32_t)ev->args[0],
+				   e->own_root);
 		if (ev->kind == TBPF_K_EXECED) {
 			trace_exec_done(t, tk);
 			return;
@@ -335,6 +341,8 @@ static int on_record(void *ctx, void *data, size_t size)
 {
 	struct bos_trace_ebpf *e = ctx;
 	const struct tbpf_event *ev = data;
+	const char *argv = size >= sizeof(struct tbpf_exec) ?
+				   ((const struct tbpf_exec *)data)->argv : NULL;
 	struct task *tk;
 
 	if (size < sizeof(*ev))
@@ -358,7 +366,7 @@ static int on_record(void *ctx, void *data, size_t size)
 		ev_exit(e, tk, ev);
 		break;
 	default:
-		on_syscall(e, tk, ev);
+		on_syscall(e, tk, ev, argv);
 		break;
 	}
 	return 0;
@@ -425,6 +433,14 @@ int bos_trace_ebpf_poll(struct bos_trace_ebpf *e, int timeout_ms)
 
 	if (n == -EINTR)
 		n = 0;
+	/* Records are submitted without a wakeup until 2 MiB wait (TBPF_WAKE_BYTES): the poll
+	 * may time out with records there. */
+	if (n >= 0) {
+		int m = ring_buffer__consume(e->rb);
+
+		if (m > 0)
+			n += m;
+	}
 	if (e->t.out.len)
 		trace_flush(&e->t);
 	return n;
@@ -571,6 +587,7 @@ int trace_run_ebpf(const struct bos_trace_opts *o, char *const argv[],
 	if (ret < 0)
 		return ret;
 	memcpy(e->res.backend_reason, reason, sizeof(reason));
+	e->own_root = true;
 	e->opts.stop = o->stop;
 	e->opts.deadline_ns = o->deadline_ns;
 	ret = make_cgroup(cg, sizeof(cg), &cgid, err);

@@ -172,8 +172,9 @@ void trace_sys_enter(struct tracer *t, struct task *tk, uint32_t arch, uint16_t 
 		     const uint64_t args[6], bool *want_exit);
 void trace_sys_exit(struct tracer *t, struct task *tk, int64_t rval, bool is_error);
 void trace_exec_done(struct tracer *t, struct task *tk);
-/* After exec_path/exec_argv are filled from elsewhere (eBPF): read the #! line, reset state. */
-void trace_exec_prepare(struct task *tk, int dirfd);
+/* After exec_path/exec_argv are filled from elsewhere (eBPF): read the #! line, reset state.
+ * own_root: the tracer shares the tracee's mount namespace (may read the path itself). */
+void trace_exec_prepare(struct task *tk, int dirfd, bool own_root);
 
 /* ebpf.c: bos_trace_run for the eBPF backend (a cgroup2 group of its own for the command).
  * Fails only before the command ran (so `auto` can fall back to ptrace). */

@@ -51,11 +51,24 @@ struct {
 } inflight SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, struct tbpf_exec);
+} inflight_exec SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct tbpf_event);
+	__type(value, struct tbpf_exec);
 } scratch SEC(".maps");
+
+static __always_inline void submit(void *rec)
+{
+	bpf_ringbuf_submit(rec, bpf_ringbuf_query(&rb, BPF_RB_AVAIL_DATA) > TBPF_WAKE_BYTES ?
+				BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
+}
 
 static __always_inline void count_loss(void)
 {
@@ -137,6 +150,7 @@ SEC("raw_tp/sys_enter")
 int BPF_PROG(on_enter, struct pt_regs *regs, long nr)
 {
 	struct task_struct *task;
+	struct tbpf_exec *x;
 	struct tbpf_event *e;
 	__u32 k = 0, tid;
 	int kind;
@@ -149,9 +163,10 @@ int BPF_PROG(on_enter, struct pt_regs *regs, long nr)
 	kind = wanted(nr);
 	if (!kind)
 		return 0;
-	e = bpf_map_lookup_elem(&scratch, &k);
-	if (!e)
+	x = bpf_map_lookup_elem(&scratch, &k);
+	if (!x)
 		return 0;
+	e = &x->ev;
 	e->kind = kind;
 	e->nr = (__u32)nr;
 	e->len1 = e->len2 = 0;
@@ -183,7 +198,7 @@ int BPF_PROG(on_enter, struct pt_regs *regs, long nr)
 				e->flags |= TBPF_F_ARGV_TRUNC;
 				break;
 			}
-			n = bpf_probe_read_user_str(&e->argv[off & (TBPF_ARGV_BYTES - 1)],
+			n = bpf_probe_read_user_str(&x->argv[off & (TBPF_ARGV_BYTES - 1)],
 						    TBPF_ARG_MAX, (const void *)p);
 			if (n <= 0)
 				break;
@@ -236,7 +251,8 @@ int BPF_PROG(on_enter, struct pt_regs *regs, long nr)
 		break;
 	}
 	tid = (__u32)bpf_get_current_pid_tgid();
-	if (bpf_map_update_elem(&inflight, &tid, e, BPF_ANY))
+	if (kind == TBPF_K_EXEC ? bpf_map_update_elem(&inflight_exec, &tid, x, BPF_ANY) :
+				  bpf_map_update_elem(&inflight, &tid, e, BPF_ANY))
 		count_loss();
 	return 0;
 }
@@ -283,10 +299,27 @@ int BPF_PROG(on_exit, struct pt_regs *regs, long ret)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct tbpf_event *in, *e;
+	struct tbpf_exec *inx, *x;
 
 	in = bpf_map_lookup_elem(&inflight, &tid);
-	if (!in)
+	if (!in) {
+		/* A failed exec (a successful one is sent by on_exec). */
+		inx = bpf_map_lookup_elem(&inflight_exec, &tid);
+		if (!inx)
+			return 0;
+		x = bpf_ringbuf_reserve(&rb, sizeof(*x), 0);
+		if (!x) {
+			count_loss();
+		} else {
+			bpf_probe_read_kernel(x, sizeof(*x), inx);
+			fill_header(&x->ev, (struct task_struct *)bpf_get_current_task());
+			x->ev.ret = ret;
+			x->ev.sk_family = 0;
+			bpf_ringbuf_submit(x, BPF_RB_FORCE_WAKEUP);
+		}
+		bpf_map_delete_elem(&inflight_exec, &tid);
 		return 0;
+	}
 	e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);
 	if (!e) {
 		count_loss();
@@ -306,7 +339,7 @@ int BPF_PROG(on_exit, struct pt_regs *regs, long ret)
 		sock_addrs(e, e->args[0]);		/* connect (ok, EINPROGRESS), sendto */
 	else if ((e->nr == 43 || e->nr == 288) && ret >= 0)
 		sock_addrs(e, (__u64)ret);		/* accept: the new socket */
-	bpf_ringbuf_submit(e, 0);
+	submit(e);
 	return 0;
 }
 
@@ -341,7 +374,7 @@ static __always_inline int send_task_event(int kind, struct task_struct *p,
 		e->args[1] = BPF_CORE_READ(p, signal, group_exit_code);
 		e->args[2] = BPF_CORE_READ(p, signal, live.counter);
 	}
-	bpf_ringbuf_submit(e, 0);
+	submit(e);
 	return 0;
 }
 
@@ -355,23 +388,25 @@ SEC("raw_tp/sched_process_exec")
 int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
 	__u32 old = (__u32)old_pid;
-	struct tbpf_event *in, *e;
+	struct tbpf_exec *in, *x;
+	struct tbpf_event *e;
 	struct mm_struct *mm;
 	__u64 start, end, len;
 	long n;
 
 	if (!ours())
 		return 0;
-	e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);
-	if (!e) {
+	x = bpf_ringbuf_reserve(&rb, sizeof(*x), 0);
+	if (!x) {
 		count_loss();
-		bpf_map_delete_elem(&inflight, &old);
+		bpf_map_delete_elem(&inflight_exec, &old);
 		return 0;
 	}
-	in = bpf_map_lookup_elem(&inflight, &old);
+	e = &x->ev;
+	in = bpf_map_lookup_elem(&inflight_exec, &old);
 	if (in) {
-		bpf_probe_read_kernel(e, sizeof(*e), in);
-		bpf_map_delete_elem(&inflight, &old);
+		bpf_probe_read_kernel(x, sizeof(*x), in);
+		bpf_map_delete_elem(&inflight_exec, &old);
 	} else {
 		e->nr = 59;
 		e->len1 = e->len2 = 0;
@@ -389,6 +424,10 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 		n = bpf_probe_read_kernel_str(e->s1, TBPF_STR, BPF_CORE_READ(bprm, filename));
 		e->len1 = n > 0 ? (__u16)(n - 1) : 0;
 	}
+	if (e->argc) {		/* argv as the caller passed it was readable at entry */
+		bpf_ringbuf_submit(x, BPF_RB_FORCE_WAKEUP);
+		return 0;
+	}
 	mm = BPF_CORE_READ(p, mm);
 	start = BPF_CORE_READ(mm, arg_start);
 	end = BPF_CORE_READ(mm, arg_end);
@@ -400,10 +439,12 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	}
 	e->argv_len = 0;
 	e->argc = 0;
-	if (len && bpf_probe_read_user(e->argv, (__u32)len,
+	if (len && bpf_probe_read_user(x->argv, (__u32)len,
 				       (const void *)start) == 0)
 		e->argv_len = (__u16)len;
-	bpf_ringbuf_submit(e, 0);
+	/* Wake user space now: it reads /proc/<pid> (cwd, exe, #! line) while the process is
+	 * likely still there. Execs are rare. */
+	bpf_ringbuf_submit(x, BPF_RB_FORCE_WAKEUP);
 	return 0;
 }
 

@@ -49,7 +49,16 @@ struct tbpf_event {
 	char s1[TBPF_STR];
 	char s2[TBPF_STR];
 	__u8 sa[TBPF_SA];
+};
+
+/* Exec records carry argv too; every other record is the bare struct tbpf_event (so the
+ * frequent syscalls copy ~800 bytes, not ~3 KiB). */
+struct tbpf_exec {
+	struct tbpf_event ev;
 	char argv[TBPF_ARGV_BYTES + TBPF_ARG_MAX];	/* slack: the verifier sees off + max */
 };
+
+/* Wake user space only when this much is waiting; else it reads every 100 ms. */
+#define TBPF_WAKE_BYTES (2u << 20)
 
 #endif

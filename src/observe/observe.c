@@ -42,6 +42,9 @@ struct obs {
 	int64_t start_ns;
 	int64_t duration_ms;
 	struct bos_observe_status st;
+	/* eBPF tracer running in the host, filtering on the sample's cgroup (NULL: none) */
+	struct bos_trace_ebpf *ebpf;
+	char ebpf_reason[210];
 };
 
 /* ---- events.jsonl ---- */
@@ -115,6 +118,7 @@ struct trace_ctx {
 	enum bos_trace_backend backend;
 	int events_fd;		/* process.jsonl */
 	int env_fd;		/* events.jsonl: the tracer's summary and losses */
+	char reason[256];	/* why this backend, if not simply requested */
 };
 
 /* In the victim's init, after the traced tree is gone: the tracer's own account (backend,
@@ -170,15 +174,55 @@ static int trace_runner(void *ctx, char *const argv[], char *const envp[], int (
 	};
 	struct bos_trace_result res;
 	struct bos_err err = BOS_ERR_INIT;
-
 	int ret = bos_trace_run(&o, argv, &res, &err);
 
+	if (t->reason[0])
+		snprintf(res.backend_reason, sizeof(res.backend_reason), "%s", t->reason);
 	trace_summary_event(t, &res, &err, ret);
 	if (ret < 0)
 		return -1;
 	*status = res.first_status;
 	*exec_errno = res.exec_errno;
 	return 0;
+}
+
+/* The eBPF backend runs here, in the host's namespaces, invisible to the sample, filtering
+ * on the sample's own cgroup2 group (the sample joins it before exec). */
+static void ebpf_try_start(struct obs *ob, const struct bos_lab *lab, bool explicit)
+{
+	struct bos_err e = BOS_ERR_INIT;
+
+	if (!lab->sample_cgroup_id) {
+		snprintf(ob->ebpf_reason, sizeof(ob->ebpf_reason), "no cgroup2 group for the sample");
+		return;
+	}
+	if (bos_trace_ebpf_open(&ob->ebpf, ob->process_fd, &e) < 0 ||
+	    bos_trace_ebpf_start(ob->ebpf, lab->sample_cgroup_id, &e) < 0) {
+		bos_trace_ebpf_free(ob->ebpf);
+		ob->ebpf = NULL;
+		snprintf(ob->ebpf_reason, sizeof(ob->ebpf_reason), "%.200s", e.msg);
+		return;
+	}
+	snprintf(ob->ebpf_reason, sizeof(ob->ebpf_reason), "%s", explicit ? "requested" :
+		 "auto: ebpf available");
+}
+
+static void ebpf_finish(struct obs *ob)
+{
+	struct bos_trace_result r;
+	struct bos_err e = BOS_ERR_INIT;
+	struct trace_ctx t = { .env_fd = ob->events_fd };
+	int ret;
+
+	if (!ob->ebpf)
+		return;
+	memset(&r, 0, sizeof(r));
+	ret = bos_trace_ebpf_stop(ob->ebpf, &r, &e);
+	r.backend = BOS_TRACE_EBPF;
+	snprintf(r.backend_reason, sizeof(r.backend_reason), "%s", ob->ebpf_reason);
+	trace_summary_event(&t, &r, &e, ret);
+	bos_trace_ebpf_free(ob->ebpf);
+	ob->ebpf = NULL;
 }
 
 /* ---- the run ---- */
@@ -305,11 +349,11 @@ int bos_observe_run(const struct bos_observe_opts *o, struct bos_observe_result 
 	struct bos_case_meta meta = { .command = "observe" };
 	struct trace_ctx tctx = { 0 };
 	struct bos_victim_plan vp = { 0 };
-	struct bos_err lerr = BOS_ERR_INIT;
+	struct bos_err lerr = BOS_ERR_INIT, ferr = BOS_ERR_INIT;
 	char final[BOS_LAB_PATH_MAX], name[64], msg[256], path[BOS_LAB_PATH_MAX + 32];
 	const char *end = "error", *reason = NULL;
 	bool lab_built = false;
-	int ret, sig = 0;
+	int ret, fret, sig = 0;
 	int64_t t;
 
 	*res = (struct bos_observe_result){ .exit_code = -1 };
@@ -322,6 +366,17 @@ int bos_observe_run(const struct bos_observe_opts *o, struct bos_observe_result 
 	ret = bos_sample_identify(o->sample, &sample, err);
 	if (ret)
 		goto out_noc;
+	if (o->tracer == BOS_OBSERVE_TRACER_EBPF) {
+		/* Asked for explicitly: find out now, not inside the victim after the lab is up. */
+		struct bos_trace_ebpf *e = NULL;
+
+		ret = bos_trace_ebpf_open(&e, -1, err);
+		bos_trace_ebpf_free(e);
+		if (ret) {
+			bos_err_prefix(err, "--tracer ebpf: ");
+			goto out_noc;
+		}
+	}
 	ob.duration_ms = o->duration_ms ? o->duration_ms :
 			 prof->lab.duration_ms ? (int64_t)prof->lab.duration_ms :
 			 BOS_OBSERVE_DEFAULT_DURATION_MS;
@@ -415,6 +470,8 @@ int bos_observe_run(const struct bos_observe_opts *o, struct bos_observe_result 
 	bos_json_kv_str(&ob.j, "victim", BOS_LAB_VICTIM_IP);
 	bos_json_kv_str(&ob.j, "hostname", plan.hostname);
 	bos_json_kv_str(&ob.j, "user", plan.user);
+	if (lab.stale_removed)
+		bos_json_kv_int(&ob.j, "stale_labs_removed", lab.stale_removed);
 	ev_end(&ob);
 	res->lab_up_ms = (bos_clock_now_ns() - ob.start_ns) / 1000000;
 	snprintf(msg, sizeof(msg), "lab up in %lld ms", (long long)res->lab_up_ms);
@@ -428,12 +485,23 @@ int bos_observe_run(const struct bos_observe_opts *o, struct bos_observe_result 
 			ret = ob.process_fd;
 			goto finish;
 		}
-		tctx.backend = o->tracer == BOS_OBSERVE_TRACER_PTRACE ? BOS_TRACE_PTRACE :
-			       o->tracer == BOS_OBSERVE_TRACER_EBPF ? BOS_TRACE_EBPF : BOS_TRACE_AUTO;
-		tctx.events_fd = ob.process_fd;
-		tctx.env_fd = ob.events_fd;
-		vp.runner = trace_runner;
-		vp.runner_ctx = &tctx;
+		if (o->tracer != BOS_OBSERVE_TRACER_PTRACE)
+			ebpf_try_start(&ob, &lab, o->tracer == BOS_OBSERVE_TRACER_EBPF);
+		if (!ob.ebpf && o->tracer == BOS_OBSERVE_TRACER_EBPF) {
+			ret = bos_err_set(err, -BOS_ENOTIMPL, "--tracer ebpf: %s", ob.ebpf_reason);
+			goto finish;
+		}
+		if (!ob.ebpf) {
+			/* ptrace, run by the victim's init (auto falls back to it, saying why) */
+			tctx.backend = BOS_TRACE_PTRACE;
+			if (o->tracer == BOS_OBSERVE_TRACER_AUTO)
+				snprintf(tctx.reason, sizeof(tctx.reason), "auto: ebpf unavailable: %.200s",
+					 ob.ebpf_reason);
+			tctx.events_fd = ob.process_fd;
+			tctx.env_fd = ob.events_fd;
+			vp.runner = trace_runner;
+			vp.runner_ctx = &tctx;
+		}
 	}
 	vp.sample = o->sample;
 	vp.args = o->args;
@@ -491,7 +559,10 @@ int bos_observe_run(const struct bos_observe_opts *o, struct bos_observe_result 
 			ev_simple(&ob, "service_error", "message", died);
 		if (tick % 5 == 0)
 			progress(&ob, "running", NULL, &lab);
-		nanosleep(&ts, NULL);
+		if (ob.ebpf)
+			bos_trace_ebpf_poll(ob.ebpf, 50);	/* doubles as the tick's sleep */
+		else
+			nanosleep(&ts, NULL);
 	}
 	snprintf(res->end, sizeof(res->end), "%s", end);
 	progress(&ob, "stopping", NULL, &lab);
@@ -506,10 +577,12 @@ int bos_observe_run(const struct bos_observe_opts *o, struct bos_observe_result 
 	{
 		int alive = bos_lab_victim_nprocs(&lab);
 
-		res->killed = bos_lab_victim_kill(&lab);
-		if (alive > 0 || res->killed > 0) {
+		bos_lab_victim_kill(&lab);
+		res->killed = alive > 0 ? alive : 0;
+		/* alive: the sample's tasks (relay and init not counted); the kill takes those. */
+		if (alive > 0) {
 			ev_begin(&ob, "kill");
-			bos_json_kv_int(&ob.j, "processes", res->killed > alive ? res->killed : alive);
+			bos_json_kv_int(&ob.j, "processes", alive);
 			bos_json_kv_str(&ob.j, "reason", end);
 			ev_end(&ob);
 		}
@@ -535,9 +608,11 @@ int bos_observe_run(const struct bos_observe_opts *o, struct bos_observe_result 
 			bos_case_outcome_int(ob.c, "exit_code", code, NULL);
 	}
 	bos_case_outcome_str(ob.c, "end", end, NULL);
+	ebpf_finish(&ob);
 	ret = 0;
 
 finish:
+	ebpf_finish(&ob);
 	if (lab_built) {
 		int64_t td = bos_clock_now_ns();
 		int left;
@@ -572,23 +647,19 @@ finish:
 	if (ob.process_fd >= 0)
 		close(ob.process_fd);
 	bos_case_set_end_ns(ob.c, bos_clock_now_ns());
-	{
-		struct bos_err ferr = BOS_ERR_INIT;
-		int fret = bos_case_finish(ob.c, !reason, reason, &ferr);
-
-		if (fret && !ret) {
-			*err = ferr;
-			ret = fret;
-		}
-	}
+	fret = bos_case_finish(ob.c, !reason, reason, &ferr);
 	res->complete = !reason;
 	snprintf(res->reason, sizeof(res->reason), "%s", reason ? reason : "");
 	snprintf(res->case_dir, sizeof(res->case_dir), "%s", bos_case_final_dir(ob.c));
 	bos_case_free(ob.c);
 	ob.c = NULL;
-	/* A case was written: an error during the run is in the case, not a failure here. */
-	if (ret && res->case_dir[0])
-		ret = 0;
+	/* An error during the run is recorded in the (incomplete) case, not a failure here;
+	 * a case that could not be sealed is (it stays under its temporary name). */
+	ret = 0;
+	if (fret) {
+		*err = ferr;
+		ret = fret;
+	}
 	progress(&ob, "done", NULL, NULL);
 out_noc:
 	bos_buf_release(&ob.line);

@@ -67,4 +67,6 @@ $BOS observe --tracer none --no-services --duration 1s -o "$TMP/next" "$SAMPLES/
 	>/dev/null 2>&1 || fail "run after a stale lab failed"
 assert_no_leftovers "$id"
 assert_no_leftovers "$(run_id "$TMP/next")"
+grep -q '"kind":"lab_up",.*"stale_labs_removed":1' "$TMP/next/events.jsonl" ||
+	fail "the next run did not record the stale lab it removed"
 pass

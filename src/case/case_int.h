@@ -56,6 +56,11 @@ struct bos_case {
 
 /* bos_err with "fmt: <strerror(errnum) starting lowercase>" and code -errnum. */
 int bos_case_err_errno(struct bos_err *err, int errnum, const char *fmt, ...) BOS_PRINTF(3, 4);
+/* strerror(errnum) starting lowercase ("permission denied") into buf; returns buf. */
+const char *case_strerror(int errnum, char *buf, size_t len);
+
+/* Lowercase hex of src[0..n) into dst (2n + 1 bytes, NUL-terminated). */
+void case_hex(char *dst, const uint8_t *src, size_t n);
 
 /*
  * Check a relative path inside a case: non-empty, at most BOS_CASE_MAX_PATH bytes, no NUL,
@@ -63,9 +68,6 @@ int bos_case_err_errno(struct bos_err *err, int errnum, const char *fmt, ...) BO
  * false and points *why at a static reason.
  */
 bool case_path_ok(const char *p, size_t len, const char **why);
-
-/* SHA-256 and length of everything readable from fd (from its current offset). */
-int case_hash_fd(int fd, uint8_t sha256[32], uint64_t *size, struct bos_err *err);
 
 /*
  * Walk the tree under rootfd without following symlinks. fn is called for every entry that

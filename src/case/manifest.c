@@ -48,17 +48,6 @@ static void emit_kvs(struct bos_json *j, const char *key, const struct case_kvli
 	free(sorted);
 }
 
-static void hex32(char dst[65], const uint8_t src[32])
-{
-	static const char digits[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < 32; i++) {
-		dst[2 * i] = digits[src[i] >> 4];
-		dst[2 * i + 1] = digits[src[i] & 15];
-	}
-	dst[64] = '\0';
-}
-
 void case_manifest_emit(const struct bos_case *c, bool complete, const char *reason,
 			const struct case_file *files, size_t n, struct bos_buf *out)
 {
@@ -105,7 +94,7 @@ void case_manifest_emit(const struct bos_case *c, bool complete, const char *rea
 		bos_json_obj_begin(&j);
 		bos_json_kv_str(&j, "path", files[i].path);
 		bos_json_kv_uint(&j, "size", files[i].size);
-		hex32(hex, files[i].sha256);
+		case_hex(hex, files[i].sha256, sizeof(files[i].sha256));
 		bos_json_kv_str(&j, "sha256", hex);
 		bos_json_obj_end(&j);
 	}

@@ -38,17 +38,6 @@ static const char *file_kind(mode_t m)
 	return "not a regular file";
 }
 
-static void hex_into(char *dst, const uint8_t *src, size_t n)
-{
-	static const char digits[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < n; i++) {
-		dst[2 * i] = digits[src[i] >> 4];
-		dst[2 * i + 1] = digits[src[i] & 15];
-	}
-	dst[2 * n] = '\0';
-}
-
 /* libmagic is slow to load (~10 ms) and its database is immutable: load once. Not thread
  * safe, like the rest of the CLI's start-up; bos identifies samples from one thread. */
 static magic_t magic_handle(void)
@@ -147,10 +136,10 @@ int bos_sample_identify(const char *path, struct bos_sample *out, struct bos_err
 	for (int i = 0; i < 4; i++)
 		EVP_DigestFinal_ex(ctx[i], digests[i], NULL);
 	out->size = total;
-	hex_into(out->md5_hex, out->md5, sizeof(out->md5));
-	hex_into(out->sha1_hex, out->sha1, sizeof(out->sha1));
-	hex_into(out->sha256_hex, out->sha256, sizeof(out->sha256));
-	hex_into(out->sha512_hex, out->sha512, sizeof(out->sha512));
+	case_hex(out->md5_hex, out->md5, sizeof(out->md5));
+	case_hex(out->sha1_hex, out->sha1, sizeof(out->sha1));
+	case_hex(out->sha256_hex, out->sha256, sizeof(out->sha256));
+	case_hex(out->sha512_hex, out->sha512, sizeof(out->sha512));
 	base = strrchr(path, '/');
 	base = base ? base + 1 : path;
 	snprintf(out->name, sizeof(out->name), "%s", base);

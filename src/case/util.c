@@ -16,6 +16,16 @@
 #include "bos/limits.h"
 #include "case_int.h"
 
+const char *case_strerror(int errnum, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", strerror(errnum));
+	/* "Permission denied" -> "permission denied": messages read "bos: stix: x: permission
+	 * denied" like the rest of bos's own reasons. Only the ASCII capital is touched. */
+	if (buf[0] >= 'A' && buf[0] <= 'Z' && buf[1] >= 'a' && buf[1] <= 'z')
+		buf[0] = (char)(buf[0] - 'A' + 'a');
+	return buf;
+}
+
 int bos_case_err_errno(struct bos_err *err, int errnum, const char *fmt, ...)
 {
 	char head[sizeof(err->msg)];
@@ -25,12 +35,19 @@ int bos_case_err_errno(struct bos_err *err, int errnum, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(head, sizeof(head), fmt, ap);
 	va_end(ap);
-	snprintf(reason, sizeof(reason), "%s", strerror(errnum));
-	/* "Permission denied" -> "permission denied": messages read "bos: stix: x: permission
-	 * denied" like the rest of bos's own reasons. Only the ASCII capital is touched. */
-	if (reason[0] >= 'A' && reason[0] <= 'Z' && reason[1] >= 'a' && reason[1] <= 'z')
-		reason[0] = (char)(reason[0] - 'A' + 'a');
-	return bos_err_set(err, -errnum, "%s: %s", head, reason);
+	return bos_err_set(err, -errnum, "%s: %s", head,
+			   case_strerror(errnum, reason, sizeof(reason)));
+}
+
+void case_hex(char *dst, const uint8_t *src, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		dst[2 * i] = digits[src[i] >> 4];
+		dst[2 * i + 1] = digits[src[i] & 15];
+	}
+	dst[2 * n] = '\0';
 }
 
 bool case_path_ok(const char *p, size_t len, const char **why)
@@ -80,7 +97,7 @@ bool case_path_ok(const char *p, size_t len, const char **why)
 	return true;
 }
 
-int case_hash_fd(int fd, uint8_t sha256[32], uint64_t *size, struct bos_err *err)
+int bos_case_hash_fd(int fd, uint8_t sha256[32], uint64_t *size, struct bos_err *err)
 {
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	uint8_t *chunk = malloc(BOS_HASH_CHUNK);

@@ -58,14 +58,6 @@ static void add_problem(struct vctx *v, enum bos_verify_kind kind, const char *p
 	va_end(ap);
 }
 
-static const char *errno_str(int e, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s", strerror(e));
-	if (buf[0] >= 'A' && buf[0] <= 'Z' && buf[1] >= 'a' && buf[1] <= 'z')
-		buf[0] = (char)(buf[0] - 'A' + 'a');
-	return buf;
-}
-
 /* Check one manifest entry. Problems go into v; only allocation failure is fatal. */
 static void check_entry(struct vctx *v, int rootfd, const struct bos_manifest_file *f)
 {
@@ -81,7 +73,7 @@ static void check_entry(struct vctx *v, int rootfd, const struct bos_manifest_fi
 		BOS_BUG("out of memory");
 	if (dfd < 0) {
 		add_problem(v, BOS_VERIFY_UNREADABLE, f->path, "dup: %s",
-			    errno_str(errno, ebuf, sizeof(ebuf)));
+			    case_strerror(errno, ebuf, sizeof(ebuf)));
 		goto out;
 	}
 	for (comp = path; (next = strchr(comp, '/')); comp = next + 1) {
@@ -94,7 +86,7 @@ static void check_entry(struct vctx *v, int rootfd, const struct bos_manifest_fi
 					    "directory '%s' missing", path);
 			else
 				add_problem(v, BOS_VERIFY_UNREADABLE, f->path, "%s: %s", path,
-					    errno_str(errno, ebuf, sizeof(ebuf)));
+					    case_strerror(errno, ebuf, sizeof(ebuf)));
 			goto out;
 		}
 		if (!S_ISDIR(st.st_mode)) {
@@ -106,7 +98,7 @@ static void check_entry(struct vctx *v, int rootfd, const struct bos_manifest_fi
 		if (sub < 0) {
 			add_problem(v, errno == ELOOP || errno == ENOTDIR ? BOS_VERIFY_TYPE :
 				    BOS_VERIFY_UNREADABLE, f->path, "%s: %s", path,
-				    errno_str(errno, ebuf, sizeof(ebuf)));
+				    case_strerror(errno, ebuf, sizeof(ebuf)));
 			goto out;
 		}
 		close(dfd);
@@ -118,7 +110,7 @@ static void check_entry(struct vctx *v, int rootfd, const struct bos_manifest_fi
 			add_problem(v, BOS_VERIFY_MISSING, f->path, "missing");
 		else
 			add_problem(v, BOS_VERIFY_UNREADABLE, f->path, "%s",
-				    errno_str(errno, ebuf, sizeof(ebuf)));
+				    case_strerror(errno, ebuf, sizeof(ebuf)));
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
@@ -129,7 +121,7 @@ static void check_entry(struct vctx *v, int rootfd, const struct bos_manifest_fi
 	fd = openat(dfd, comp, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
 		add_problem(v, errno == ELOOP ? BOS_VERIFY_TYPE : BOS_VERIFY_UNREADABLE, f->path,
-			    "%s", errno_str(errno, ebuf, sizeof(ebuf)));
+			    "%s", case_strerror(errno, ebuf, sizeof(ebuf)));
 		goto out;
 	}
 	/* Re-check on the fd: the entry may have been swapped since fstatat. */
@@ -142,7 +134,7 @@ static void check_entry(struct vctx *v, int rootfd, const struct bos_manifest_fi
 			    (unsigned long long)st.st_size, (unsigned long long)f->size);
 		goto out;
 	}
-	if (case_hash_fd(fd, sha, &size, &err) < 0) {
+	if (bos_case_hash_fd(fd, sha, &size, &err) < 0) {
 		add_problem(v, BOS_VERIFY_UNREADABLE, f->path, "%s", err.msg);
 		goto out;
 	}
@@ -152,13 +144,7 @@ static void check_entry(struct vctx *v, int rootfd, const struct bos_manifest_fi
 		goto out;
 	}
 	if (memcmp(sha, f->sha256, sizeof(sha))) {
-		static const char digits[] = "0123456789abcdef";
-
-		for (size_t i = 0; i < 32; i++) {
-			hex[2 * i] = digits[sha[i] >> 4];
-			hex[2 * i + 1] = digits[sha[i] & 15];
-		}
-		hex[64] = '\0';
+		case_hex(hex, sha, sizeof(sha));
 		add_problem(v, BOS_VERIFY_HASH, f->path, "sha256 %.16s..., manifest differs", hex);
 		goto out;
 	}

@@ -312,19 +312,22 @@ static int collect_file(void *ctx, const char *relpath, int parentfd, const char
 {
 	struct collect *col = ctx;
 	struct case_file *f;
-	const char *why;
+	const char *why = "not valid UTF-8";
+	char shown[256];
 	int fd, ret;
 
+	/* A sample can name files that end up in the case: escape before quoting. */
+	bos_escape_str(shown, sizeof(shown), relpath);
 	if (!S_ISREG(st->st_mode))
 		return bos_err_set(err, -BOS_EINPUT, "%s: a case holds only regular files, this is "
-				   "a %s", relpath, case_mode_str(st->st_mode));
+				   "a %s", shown, case_mode_str(st->st_mode));
 	if (!case_path_ok(relpath, strlen(relpath), &why) ||
 	    !bos_utf8_valid(relpath, strlen(relpath)))
-		return bos_err_set(err, -BOS_EINPUT, "file name not allowed in a case: %s",
-				   relpath);
+		return bos_err_set(err, -BOS_EINPUT, "file name not allowed in a case: %s: %s",
+				   shown, why);
 	fd = openat(parentfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
-		return bos_case_err_errno(err, errno, "%s: open", relpath);
+		return bos_case_err_errno(err, errno, "%s: open", shown);
 	if (col->n == col->alloc) {
 		size_t na = col->alloc ? col->alloc * 2 : 16;
 		struct case_file *nf = realloc(col->files, na * sizeof(*nf));
@@ -335,14 +338,14 @@ static int collect_file(void *ctx, const char *relpath, int parentfd, const char
 		col->alloc = na;
 	}
 	f = &col->files[col->n];
-	ret = case_hash_fd(fd, f->sha256, &f->size, err);
-	if (ret == 0 && fsync(fd) < 0)
-		ret = bos_case_err_errno(err, errno, "%s: fsync", relpath);
+	ret = bos_case_hash_fd(fd, f->sha256, &f->size, err);
+	if (ret < 0)
+		bos_err_prefix(err, "%s: ", shown);
+	else if (fsync(fd) < 0)
+		ret = bos_case_err_errno(err, errno, "%s: fsync", shown);
 	close(fd);
-	if (ret < 0) {
-		bos_err_prefix(err, "%s: ", relpath);
+	if (ret < 0)
 		return ret;
-	}
 	f->path = xstrdup(relpath);
 	col->n++;
 	return 0;

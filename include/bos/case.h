@@ -109,6 +109,13 @@ int bos_case_finish(struct bos_case *c, bool complete, const char *reason, struc
 /* Release memory and the dir fd. Never deletes anything on disk. NULL is fine. */
 void bos_case_free(struct bos_case *c);
 
+/*
+ * SHA-256 and length of everything readable from fd, from its current offset, in
+ * BOS_HASH_CHUNK reads (constant memory). The one file hasher of bos: the case writer,
+ * verify and analyze's "inputs" all use it. err says "read at offset N: why" on failure.
+ */
+int bos_case_hash_fd(int fd, uint8_t sha256[32], uint64_t *size, struct bos_err *err);
+
 /* "case-20261126T105829Z-3f2a" (UTC of unix_ns + 4 random hex digits) into dst
  * (at least 32 bytes). Returns dst. */
 char *bos_case_default_name(char *dst, size_t len, int64_t unix_ns);

@@ -21,8 +21,9 @@
 #include <unistd.h>
 
 #include <json-c/json.h>
-#include <openssl/evp.h>
 
+#include "bos/case.h"
+#include "bos/escape.h"
 #include "bos/limits.h"
 
 /* ---- arena ---- */
@@ -123,12 +124,11 @@ static void path_join(char *dst, size_t len, const char *dir, const char *file)
 struct ana_input *ana_add_input(struct ana *a, const char *dir, const char *file)
 {
 	char path[4096];
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
+	uint8_t md[32];
+	uint64_t size;
+	struct bos_err herr = BOS_ERR_INIT;
+	struct bos_buf hex = BOS_BUF_INIT;
 	struct ana_input *in;
-	EVP_MD_CTX *ctx;
-	unsigned char *buf;
-	ssize_t n;
 	int fd;
 
 	if (a->n_inputs >= sizeof(a->inputs) / sizeof(a->inputs[0]))
@@ -140,17 +140,12 @@ struct ana_input *ana_add_input(struct ana *a, const char *dir, const char *file
 	in = &a->inputs[a->n_inputs];
 	memset(in, 0, sizeof(*in));
 	snprintf(in->name, sizeof(in->name), "%s", file);
-	ctx = EVP_MD_CTX_new();
-	buf = malloc(BOS_HASH_CHUNK);
-	if (ctx && buf && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1) {
-		while ((n = read(fd, buf, BOS_HASH_CHUNK)) > 0)
-			EVP_DigestUpdate(ctx, buf, (size_t)n);
-		if (n == 0 && EVP_DigestFinal_ex(ctx, md, &mdlen) == 1)
-			for (unsigned i = 0; i < mdlen && i < 32; i++)
-				snprintf(in->sha256 + 2 * i, 3, "%02x", md[i]);
+	/* A read error leaves the hash empty; the reader that follows reports the error. */
+	if (bos_case_hash_fd(fd, md, &size, &herr) == 0) {
+		bos_hex(&hex, md, sizeof(md));
+		snprintf(in->sha256, sizeof(in->sha256), "%s", hex.data);
 	}
-	free(buf);
-	EVP_MD_CTX_free(ctx);
+	bos_buf_release(&hex);
 	close(fd);
 	a->n_inputs++;
 	return in;

@@ -156,15 +156,39 @@ struct ana_input *ana_add_input(struct ana *a, const char *dir, const char *file
 typedef void (*line_fn)(struct ana *a, struct ana_input *in, uint64_t lineno, const char *line,
 			size_t len);
 
+/*
+ * Next line of f without its "\n" and trailing "\r"s: at most cap bytes of it go into buf
+ * (NUL-terminated, embedded NULs kept), *full is its whole length. A longer line is read
+ * to its end but not kept, so memory stays at the cap whatever a hostile log holds
+ * (getline(3) would allocate the whole line first). False at end of file.
+ */
+static bool next_line(FILE *f, char *buf, size_t cap, size_t *kept, size_t *full)
+{
+	size_t n = 0, k = 0, crs = 0;
+	int ch;
+
+	while ((ch = getc_unlocked(f)) != EOF && ch != '\n') {
+		if (k < cap)
+			buf[k++] = (char)ch;
+		n++;
+		crs = ch == '\r' ? crs + 1 : 0;
+	}
+	if (ch == EOF && n == 0)
+		return false;
+	*full = n - crs;
+	*kept = k < *full ? k : *full;
+	buf[*kept] = '\0';
+	return true;
+}
+
 /* Read dir/file line by line; a missing file is not an error. */
 static int read_lines(struct ana *a, const char *dir, const char *file, line_fn fn,
 		      struct bos_err *err)
 {
 	char path[4096];
 	struct ana_input *in;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
+	char *line;
+	size_t len, full;
 	uint64_t lineno = 0;
 	FILE *f;
 
@@ -181,17 +205,18 @@ static int read_lines(struct ana *a, const char *dir, const char *file, line_fn 
 		return bos_err_set(err, -BOS_ELIMIT, "%s: too many input files", path);
 	}
 	in->derived = a->derived_dir && !strcmp(dir, a->derived_dir);
-	while ((n = getline(&line, &cap, f)) > 0) {
-		size_t len = (size_t)n;
-
+	line = malloc(BOS_ANALYZE_MAX_LINE + 1);
+	if (!line) {
+		fclose(f);
+		return bos_err_set(err, -ENOMEM, "%s: no memory for a line buffer", path);
+	}
+	while (next_line(f, line, BOS_ANALYZE_MAX_LINE, &len, &full)) {
 		lineno++;
 		in->lines++;
-		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-			len--;
-		if (!len)
+		if (!full)
 			continue;
-		if (len > BOS_ANALYZE_MAX_LINE) {
-			ana_problem(a, file, lineno, "line of %zu bytes is over the cap (%u)", len,
+		if (full > BOS_ANALYZE_MAX_LINE) {
+			ana_problem(a, file, lineno, "line of %zu bytes is over the cap (%u)", full,
 				    BOS_ANALYZE_MAX_LINE);
 			in->skipped++;
 			continue;
@@ -416,6 +441,18 @@ static uint64_t fpkt(struct json_object *o)
 	return p ? p : fu64(o, "pkt");
 }
 
+/* Grow a side table (one string per fact) to alloc entries, like the fact table beside it.
+ * On failure the table and its entries are kept as they were. */
+static bool side_grow(const char ***v, size_t alloc)
+{
+	const char **nv = realloc(*v, alloc * sizeof(**v));
+
+	if (!nv)
+		return false;
+	*v = nv;
+	return true;
+}
+
 /* ---- conn ---- */
 
 static void conn_line(struct ana *a, struct ana_input *in, uint64_t lineno, const char *line,
@@ -520,13 +557,11 @@ static void dns_line(struct ana *a, struct ana_input *in, uint64_t lineno, const
 		in->capped++;
 		goto out;
 	}
-	a->dns_answers = realloc(a->dns_answers, a->a_dns * sizeof(char *));
-	if (!a->dns_answers) {
+	if (!side_grow(&a->dns_answers, a->a_dns)) {
 		in->capped++;
 		goto out;
 	}
-	a->dns_orig = realloc(a->dns_orig, a->a_dns * sizeof(char *));
-	if (!a->dns_orig) {
+	if (!side_grow(&a->dns_orig, a->a_dns)) {
 		in->capped++;
 		goto out;
 	}
@@ -573,8 +608,7 @@ static void http_line(struct ana *a, struct ana_input *in, uint64_t lineno, cons
 		in->capped++;
 		goto out;
 	}
-	a->http_uri = realloc(a->http_uri, a->a_http * sizeof(char *));
-	if (!a->http_uri) {
+	if (!side_grow(&a->http_uri, a->a_http)) {
 		in->capped++;
 		goto out;
 	}
@@ -663,13 +697,11 @@ static void proxy_line(struct ana *a, struct ana_input *in, uint64_t lineno, con
 		in->capped++;
 		return;
 	}
-	a->proxy_url = realloc(a->proxy_url, a->a_proxy * sizeof(char *));
-	if (!a->proxy_url) {
+	if (!side_grow(&a->proxy_url, a->a_proxy)) {
 		in->capped++;
 		return;
 	}
-	a->proxy_client = realloc(a->proxy_client, a->a_proxy * sizeof(char *));
-	if (!a->proxy_client) {
+	if (!side_grow(&a->proxy_client, a->a_proxy)) {
 		in->capped++;
 		return;
 	}

@@ -11,6 +11,7 @@
 #include <json-c/json.h>
 
 #include "bos/analyze.h"
+#include "bos/limits.h"
 #include "harness.h"
 
 static enum bos_parse parse(const char *line, struct bos_proxy_rec *r)
@@ -396,6 +397,41 @@ void test_analyze__tls_inside_connect_tunnel(void)
 	BT_ASSERT_EQ_INT(jint(a, "level"), 5);
 	BT_ASSERT_EQ_STR(jstr(a, "reason"), "tls_alert");
 	BT_ASSERT_EQ_STR(jstr(a, "decided_by"), "c2.example");
+	json_object_put(a);
+	bos_analyze_out_release(&out);
+}
+
+/* A line over BOS_ANALYZE_MAX_LINE is skipped by file:line without being kept whole;
+ * CRLF endings and a line that starts valid but holds a NUL are handled per line. */
+void test_analyze__overlong_crlf_and_nul_lines(void)
+{
+	const char *dir = fresh_dir("overlong");
+	size_t big = BOS_ANALYZE_MAX_LINE + 100;
+	struct bos_analyze_out out;
+	struct json_object *a;
+	char p[1024];
+	FILE *f;
+	int ret;
+
+	snprintf(p, sizeof(p), "%s/conn.jsonl", dir);
+	f = fopen(p, "w");
+	BT_ASSERT(f != NULL);
+	fputs("{\"ts\":1600000000.5,\"uid\":\"C1\",\"id.orig_h\":\"192.168.1.10\","
+	      "\"id.resp_h\":\"198.51.100.7\",\"id.resp_p\":80,\"proto\":\"tcp\","
+	      "\"conn_state\":\"REJ\"}\r\n", f);
+	fputc('{', f);
+	for (size_t i = 1; i < big; i++)
+		fputc(' ', f);
+	fputs("\r\n", f);
+	fwrite("{\"ts\":1}\0{\"x\":1}\n", 1, 17, f);
+	fputs("\r\n", f);
+	fclose(f);
+	a = analyze(dir, &out, &ret);
+	BT_ASSERT_EQ_INT(ret, 0);
+	BT_ASSERT(a != NULL);
+	BT_ASSERT_EQ_INT(out.n_problems, 2);
+	BT_ASSERT(strstr(out.problems.data, "conn.jsonl:2: line of 65636 bytes is over the cap"));
+	BT_ASSERT(strstr(out.problems.data, "conn.jsonl:3: "));
 	json_object_put(a);
 	bos_analyze_out_release(&out);
 }

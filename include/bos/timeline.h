@@ -71,6 +71,7 @@ struct bos_tl_entry {
 struct bos_tl_proc {
 	char *key;		/* tracer's process key */
 	char *parent;		/* parent's key; NULL for the sample */
+	size_t parent_idx;	/* index of the parent in procs; SIZE_MAX if not seen */
 	int32_t pid;
 	char *image;		/* last image it exec'd (or its parent's, if it never did) */
 	char *cmdline;

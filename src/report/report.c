@@ -772,11 +772,16 @@ static void section_techniques(struct page *p)
 
 /* ---------- process tree ---------- */
 
-static void tree_node(struct page *p, size_t idx, int depth, size_t *shown)
+struct tree {
+	size_t *first;		/* first child of each process, SIZE_MAX none */
+	size_t *next;		/* next sibling */
+};
+
+static void tree_node(struct page *p, const struct tree *t, size_t idx, int depth,
+		      size_t *shown)
 {
 	const struct bos_timeline *tl = &p->c->tl;
 	const struct bos_tl_proc *q = &tl->procs[idx];
-	bool any = false;
 
 	if (*shown >= BOS_REPORT_MAX_ROWS)
 		return;
@@ -803,26 +808,21 @@ static void tree_node(struct page *p, size_t idx, int depth, size_t *shown)
 			rawf(p, ", wrote %" PRIu64 " B", q->out_bytes);
 		raw(p, "</span>");
 	}
-	for (size_t k = 0; k < tl->nprocs; k++) {
-		if (k == idx || !tl->procs[k].parent || !q->key ||
-		    strcmp(tl->procs[k].parent, q->key))
-			continue;
-		if (depth >= 64)
-			break;	/* a fork chain deeper than anyone reads; cut, said below */
-		if (!any)
-			raw(p, "<ul>");
-		any = true;
-		tree_node(p, k, depth + 1, shown);
-	}
-	if (any)
+	/* A fork chain deeper than anyone reads is cut (the count below says so). */
+	if (t->first[idx] != SIZE_MAX && depth < 64) {
+		raw(p, "<ul>");
+		for (size_t k = t->first[idx]; k != SIZE_MAX; k = t->next[k])
+			tree_node(p, t, k, depth + 1, shown);
 		raw(p, "</ul>");
+	}
 	raw(p, "</li>\n");
 }
 
 static void section_tree(struct page *p)
 {
 	const struct bos_timeline *tl = &p->c->tl;
-	size_t shown = 0;
+	struct tree t;
+	size_t shown = 0, *last;
 
 	raw(p, "<section>\n<h2>Process tree</h2>\n");
 	if (!tl->nprocs) {
@@ -830,21 +830,36 @@ static void section_tree(struct page *p)
 		       "</section>\n");
 		return;
 	}
-	raw(p, "<ul id=\"proctree\" class=\"tree\">\n");
+	t.first = malloc(tl->nprocs * sizeof(*t.first));
+	t.next = malloc(tl->nprocs * sizeof(*t.next));
+	last = malloc(tl->nprocs * sizeof(*last));
+	if (!t.first || !t.next || !last)
+		BOS_BUG("out of memory");
+	for (size_t i = 0; i < tl->nprocs; i++)
+		t.first[i] = t.next[i] = last[i] = SIZE_MAX;
+	/* children in order of appearance */
 	for (size_t i = 0; i < tl->nprocs; i++) {
-		const char *par = tl->procs[i].parent;
-		bool orphan = true;
+		size_t par = tl->procs[i].parent_idx;
 
-		for (size_t k = 0; par && k < tl->nprocs; k++)
-			if (k != i && tl->procs[k].key && !strcmp(tl->procs[k].key, par))
-				orphan = false;
-		if (orphan)
-			tree_node(p, i, 0, &shown);
+		if (par >= tl->nprocs || par == i)
+			continue;
+		if (last[par] == SIZE_MAX)
+			t.first[par] = i;
+		else
+			t.next[last[par]] = i;
+		last[par] = i;
 	}
+	raw(p, "<ul id=\"proctree\" class=\"tree\">\n");
+	for (size_t i = 0; i < tl->nprocs; i++)
+		if (tl->procs[i].parent_idx >= tl->nprocs || tl->procs[i].parent_idx == i)
+			tree_node(p, &t, i, 0, &shown);
 	raw(p, "</ul>\n");
 	if (shown < tl->nprocs)
 		rawf(p, "<p class=\"muted\">%zu of %zu processes shown.</p>\n", shown, tl->nprocs);
 	raw(p, "</section>\n");
+	free(t.first);
+	free(t.next);
+	free(last);
 }
 
 /* ---------- network ---------- */

@@ -118,6 +118,17 @@ static void *xrealloc(void *p, size_t n)
 	return p;
 }
 
+/* Make room for one more element in an array of n (capacity doubles: a sanitizer's
+ * realloc copies every time, and +1 growth would make building quadratic). */
+static void *grow1(void *p, size_t n, size_t size)
+{
+	if (n == 0)
+		return xrealloc(p, 8 * size);
+	if (n < 8 || (n & (n - 1)))	/* capacity is 8, then the next power of two */
+		return p;
+	return xrealloc(p, 2 * n * size);
+}
+
 /* Add s to a set of strings (distinct; kept sorted when sorted is set). */
 static void strv_add(char ***v, size_t *n, const char *s, size_t cap, bool sorted)
 {
@@ -457,9 +468,10 @@ struct builder {
 	size_t nsocks;
 	struct span *spans;
 	size_t nspans;
+	size_t *best;		/* after sort_spans: running argmax of span ends */
 	bool c2_any_external;	/* no candidate list: every external destination counts */
-	char **seen;		/* dedup keys of file entries */
-	size_t nseen;
+	char **seen;		/* dedup keys of file entries: open-addressing set */
+	size_t nseen, seen_slots;
 	bool have_root;
 	const char *file;	/* current input name */
 };
@@ -507,7 +519,7 @@ static struct proc *proc_get(struct builder *b, const char *key, const char *par
 
 	if (p || b->nprocs >= MAX_PROCS)
 		return p;
-	b->procs = xrealloc(b->procs, (b->nprocs + 1) * sizeof(*b->procs));
+	b->procs = grow1(b->procs, b->nprocs, sizeof(*b->procs));
 	p = &b->procs[b->nprocs++];
 	*p = (struct proc){ .key = xstrdup(key), .parent = xstrdup(parent), .pid = -1,
 			    .entry = SIZE_MAX };
@@ -554,7 +566,7 @@ static struct bos_tl_entry *entry_new(struct builder *b, enum bos_tl_kind kind, 
 		tl->dropped++;
 		return NULL;
 	}
-	tl->entries = xrealloc(tl->entries, (tl->n + 1) * sizeof(*tl->entries));
+	tl->entries = grow1(tl->entries, tl->n, sizeof(*tl->entries));
 	e = &tl->entries[tl->n++];
 	*e = (struct bos_tl_entry){ .ts_ns = ts, .kind = kind, .pid = -1 };
 	return e;
@@ -748,6 +760,35 @@ static void on_exec(struct builder *b, struct json_object *o, const char *id, in
 	match(b, BOS_SIGMA_CAT_PROCESS_CREATION, &fs, e);
 }
 
+/* Add key to the dedup set; false if it was there. The set doubles at half full. */
+static bool seen_add(struct builder *b, const char *key)
+{
+	size_t i;
+
+	if (b->nseen * 2 >= b->seen_slots) {
+		size_t ns = b->seen_slots ? b->seen_slots * 2 : 1024;
+		char **nv = xrealloc(NULL, ns * sizeof(*nv));
+
+		memset(nv, 0, ns * sizeof(*nv));
+		for (size_t k = 0; k < b->seen_slots; k++) {
+			if (!b->seen[k])
+				continue;
+			for (i = fnv1a(b->seen[k]) & (ns - 1); nv[i]; i = (i + 1) & (ns - 1))
+				;
+			nv[i] = b->seen[k];
+		}
+		free(b->seen);
+		b->seen = nv;
+		b->seen_slots = ns;
+	}
+	for (i = fnv1a(key) & (b->seen_slots - 1); b->seen[i]; i = (i + 1) & (b->seen_slots - 1))
+		if (!strcmp(b->seen[i], key))
+			return false;
+	b->seen[i] = xstrdup(key);
+	b->nseen++;
+	return true;
+}
+
 static bool boring_path(const char *p)
 {
 	/* pipe:[n], socket:[n], anon_inode:... are not files anyone reads later. */
@@ -801,14 +842,11 @@ static void on_file(struct builder *b, struct json_object *o, const char *ev, co
 		return;
 	/* One entry per (process, path, operation): open and close would say it twice. */
 	bos_buf_addf(&dk, "%s\n%s\n%s", key ? key : "", path, op);
-	for (size_t i = 0; i < b->nseen; i++) {
-		if (!strcmp(b->seen[i], dk.data)) {
-			bos_buf_release(&dk);
-			return;
-		}
+	if (!seen_add(b, dk.data)) {
+		bos_buf_release(&dk);
+		return;
 	}
-	b->seen = xrealloc(b->seen, (b->nseen + 1) * sizeof(*b->seen));
-	b->seen[b->nseen++] = bos_buf_detach(&dk, NULL);
+	bos_buf_release(&dk);
 	e = entry_new(b, BOS_TL_FILE, ts);
 	if (!e)
 		return;
@@ -827,7 +865,7 @@ static void add_span(struct builder *b, int64_t from, int64_t to, const char *id
 {
 	if (b->nspans >= BOS_TIMELINE_MAX_ENTRIES)
 		return;
-	b->spans = xrealloc(b->spans, (b->nspans + 1) * sizeof(*b->spans));
+	b->spans = grow1(b->spans, b->nspans, sizeof(*b->spans));
 	b->spans[b->nspans++] = (struct span){ from, to > from ? to : from, xstrdup(id) };
 }
 
@@ -852,7 +890,7 @@ static void on_connect(struct builder *b, struct json_object *o, const char *id,
 	internal = !c2 && addr_private(dst) && !addr_loopback(dst) && !infra(dst, port);
 	if (key && fd >= 0 && b->nsocks < MAX_SOCKS) {
 		bos_buf_addf(&s, "%s/%" PRId64, key, fd);
-		b->socks = xrealloc(b->socks, (b->nsocks + 1) * sizeof(*b->socks));
+		b->socks = grow1(b->socks, b->nsocks, sizeof(*b->socks));
 		b->socks[b->nsocks++] = (struct sock){ bos_buf_detach(&s, NULL), ts, xstrdup(dst),
 						       c2 };
 	}
@@ -1149,6 +1187,48 @@ static int c2_from_analysis(struct bos_timeline *tl, const char *dir, bool *foun
 
 /* ---------- phase 2 ---------- */
 
+static int cmp_span(const void *a, const void *b)
+{
+	const struct span *x = a, *y = b;
+
+	if (x->from != y->from)
+		return x->from < y->from ? -1 : 1;
+	if (x->to != y->to)
+		return x->to < y->to ? -1 : 1;
+	return strcmp(x->evidence, y->evidence);
+}
+
+/* Sort spans by start; best[i] = index of the span ending last among spans[0..i]. */
+static void sort_spans(struct builder *b)
+{
+	if (b->nspans)
+		qsort(b->spans, b->nspans, sizeof(*b->spans), cmp_span);
+	b->best = xrealloc(NULL, (b->nspans ? b->nspans : 1) * sizeof(*b->best));
+	for (size_t i = 0; i < b->nspans; i++)
+		b->best[i] = i && b->spans[b->best[i - 1]].to >= b->spans[i].to ? b->best[i - 1] : i;
+}
+
+/* The span (started at or before ts) whose end + window is at or after ts, preferring the
+ * one that ends last; NULL if none. */
+static const struct span *span_covering(const struct builder *b, int64_t ts)
+{
+	size_t lo = 0, hi = b->nspans;
+	const struct span *s;
+
+	while (lo < hi) {	/* first span starting after ts */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (b->spans[mid].from <= ts)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		return NULL;
+	s = &b->spans[b->best[lo - 1]];
+	return ts <= s->to + b->tl->window_ns ? s : NULL;
+}
+
 static int cmp_entry(const void *a, const void *b)
 {
 	const struct bos_tl_entry *x = a, *y = b;
@@ -1178,6 +1258,18 @@ static void finish(struct builder *b)
 	struct bos_timeline *tl = b->tl;
 	size_t w = 0;
 
+	/* Output sizes of commands, known only once the process has written everything; the
+	 * entry indexes of the process table are valid until the sort below. Only what went
+	 * through fds the tracer follows counts: output into a pipe (back to the implant) is
+	 * not seen, so 0 means "not seen". */
+	for (size_t k = 0; k < b->nprocs; k++) {
+		struct proc *p = &b->procs[k];
+
+		if (p->entry < tl->n) {
+			tl->entries[p->entry].out_bytes = p->out_bytes;
+			tl->entries[p->entry].has_out_bytes = p->out_bytes > 0;
+		}
+	}
 	/* A record without a time takes the time of the one before it in its file. */
 	for (size_t i = 0; i < tl->n; i++)
 		if (tl->entries[i].ts_ns == 0 && i > 0)
@@ -1206,37 +1298,20 @@ static void finish(struct builder *b)
 		}
 		free(tmp);
 	}
-	/* Output sizes of commands, known only once the process has written everything. */
-	for (size_t i = 0; i < tl->n; i++) {
-		struct bos_tl_entry *e = &tl->entries[i];
-
-		if (e->kind != BOS_TL_COMMAND && e->kind != BOS_TL_SAMPLE_START)
-			continue;
-		for (size_t k = 0; k < b->nprocs; k++) {
-			/* Only what went through fds the tracer follows: output into a pipe
-			 * (back to the implant) is not counted, so 0 means "not seen". */
-			if (b->procs[k].pid == e->pid && b->procs[k].image && e->image &&
-			    !strcmp(b->procs[k].image, e->image)) {
-				e->out_bytes = b->procs[k].out_bytes;
-				e->has_out_bytes = e->out_bytes > 0;
-				break;
-			}
-		}
-	}
 	/* Causality: inside a C2 data span widened by the window. Contacts themselves are
-	 * the C2's doing, never "operations". */
+	 * the C2's doing, never "operations". Spans sorted by start with a running maximum of
+	 * their ends make each lookup a binary search. */
+	sort_spans(b);
 	for (size_t i = 0; i < tl->n; i++) {
 		struct bos_tl_entry *e = &tl->entries[i];
+		const struct span *sp;
 
 		if (e->kind == BOS_TL_C2_CONTACT || e->kind == BOS_TL_SAMPLE_START)
 			continue;
-		for (size_t s = 0; s < b->nspans; s++) {
-			if (e->ts_ns >= b->spans[s].from &&
-			    e->ts_ns <= b->spans[s].to + tl->window_ns) {
-				e->operator_driven = true;
-				e->trigger = xstrdup(b->spans[s].evidence);
-				break;
-			}
+		sp = span_covering(b, e->ts_ns);
+		if (sp) {
+			e->operator_driven = true;
+			e->trigger = xstrdup(sp->evidence);
 		}
 	}
 	/* Beacons: a contact identical (summary and outcome) to an earlier one that ended less
@@ -1413,19 +1488,21 @@ int bos_timeline_build(struct bos_timeline *tl, const char *dir, const struct bo
 	/* Hand the process table over for the report's tree. */
 	tl->procs = xrealloc(NULL, b.nprocs * sizeof(*tl->procs));
 	for (size_t i = 0; i < b.nprocs; i++) {
-		struct proc *p = &b.procs[i];
-		struct bos_tl_proc *q = &tl->procs[tl->nprocs++];
+		struct proc *p = &b.procs[i], *pp = p->parent ? proc_find(&b, p->parent) : NULL;
 
-		*q = (struct bos_tl_proc){ .key = p->key, .parent = p->parent, .pid = p->pid,
-					   .image = p->image, .cmdline = p->cmdline,
-					   .start_ns = p->start_ns, .out_bytes = p->out_bytes,
-					   .root = p->root };
-		p->key = p->parent = p->image = p->cmdline = NULL;
-		for (size_t k = 0; k < tl->n && q->start_ns; k++)
-			if (tl->entries[k].kind == BOS_TL_COMMAND && tl->entries[k].pid == q->pid &&
-			    tl->entries[k].ts_ns == q->start_ns)
-				q->operator_driven = tl->entries[k].operator_driven;
+		tl->procs[i] = (struct bos_tl_proc){
+			.key = p->key, .parent = p->parent, .pid = p->pid, .image = p->image,
+			.cmdline = p->cmdline, .start_ns = p->start_ns, .out_bytes = p->out_bytes,
+			.root = p->root,
+			.parent_idx = pp ? (size_t)(pp - b.procs) : SIZE_MAX,
+			/* the same causality rule as its command entry */
+			.operator_driven = !p->root && p->start_ns && span_covering(&b, p->start_ns),
+		};
 	}
+	/* only now: proc_find needs every key */
+	for (size_t i = 0; i < b.nprocs; i++)
+		b.procs[i].key = b.procs[i].parent = b.procs[i].image = b.procs[i].cmdline = NULL;
+	tl->nprocs = b.nprocs;
 out:
 	for (size_t i = 0; i < b.nprocs; i++) {
 		free(b.procs[i].key);
@@ -1443,7 +1520,10 @@ out:
 	for (size_t i = 0; i < b.nspans; i++)
 		free(b.spans[i].evidence);
 	free(b.spans);
-	strv_free(b.seen, b.nseen);
+	free(b.best);
+	for (size_t i = 0; i < b.seen_slots; i++)
+		free(b.seen[i]);
+	free(b.seen);
 	if (ret)
 		bos_timeline_release(tl);
 	return ret;

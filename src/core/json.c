@@ -2,7 +2,6 @@
  * Streaming JSON writer (see bos/json.h), RFC 8259. Strings that are not valid UTF-8 are
  * written as {"b64": "..."} so no byte from a sample is lost or turned into U+FFFD.
  */
-#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -81,41 +80,56 @@ void bos_json_arr_end(struct bos_json *j)
 	close_container(j, ']');
 }
 
-void bos_json_quote(struct bos_buf *out, const void *data, size_t len)
+/* Bytes that need an escape in a JSON string: controls, DEL, '"' and '\\'. */
+static bool needs_escape(unsigned char c)
+{
+	return c < 0x20 || c == 0x7f || c == '"' || c == '\\';
+}
+
+static void quote_escape(struct bos_buf *out, unsigned char c)
 {
 	static const char hexd[] = "0123456789abcdef";
-	const unsigned char *p = data;
 
+	switch (c) {
+	case '"':
+		bos_buf_add(out, "\\\"", 2);
+		break;
+	case '\\':
+		bos_buf_add(out, "\\\\", 2);
+		break;
+	case '\n':
+		bos_buf_add(out, "\\n", 2);
+		break;
+	case '\r':
+		bos_buf_add(out, "\\r", 2);
+		break;
+	case '\t':
+		bos_buf_add(out, "\\t", 2);
+		break;
+	default: {
+		char u[6] = { '\\', 'u', '0', '0', hexd[c >> 4], hexd[c & 15] };
+
+		bos_buf_add(out, u, 6);
+	}
+	}
+}
+
+void bos_json_quote(struct bos_buf *out, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	size_t run = 0;
+
+	/* Runs of plain bytes are copied at once: this is the hot path of every log bos writes. */
+	bos_buf_grow(out, len + 2);
 	bos_buf_addch(out, '"');
 	for (size_t i = 0; i < len; i++) {
-		unsigned char c = p[i];
-
-		switch (c) {
-		case '"':
-			bos_buf_add(out, "\\\"", 2);
-			break;
-		case '\\':
-			bos_buf_add(out, "\\\\", 2);
-			break;
-		case '\n':
-			bos_buf_add(out, "\\n", 2);
-			break;
-		case '\r':
-			bos_buf_add(out, "\\r", 2);
-			break;
-		case '\t':
-			bos_buf_add(out, "\\t", 2);
-			break;
-		default:
-			if (c < 0x20 || c == 0x7f) {
-				char u[6] = { '\\', 'u', '0', '0', hexd[c >> 4], hexd[c & 15] };
-
-				bos_buf_add(out, u, 6);
-			} else {
-				bos_buf_addch(out, (char)c);
-			}
-		}
+		if (!needs_escape(p[i]))
+			continue;
+		bos_buf_add(out, p + run, i - run);
+		quote_escape(out, p[i]);
+		run = i + 1;
 	}
+	bos_buf_add(out, p + run, len - run);
 	bos_buf_addch(out, '"');
 }
 
@@ -154,16 +168,34 @@ void bos_json_str(struct bos_json *j, const char *s)
 		bos_json_strn(j, s, strlen(s));
 }
 
+/* Decimal digits of v, without printf: numbers are most of what conn.jsonl holds. */
+static void add_u64(struct bos_buf *out, uint64_t v)
+{
+	char tmp[20];
+	size_t n = 0;
+
+	do {
+		tmp[sizeof(tmp) - 1 - n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	bos_buf_add(out, tmp + sizeof(tmp) - n, n);
+}
+
 void bos_json_int(struct bos_json *j, int64_t v)
 {
 	before_value(j);
-	bos_buf_addf(j->out, "%" PRId64, v);
+	if (v < 0) {
+		bos_buf_addch(j->out, '-');
+		add_u64(j->out, (uint64_t)0 - (uint64_t)v);
+	} else {
+		add_u64(j->out, (uint64_t)v);
+	}
 }
 
 void bos_json_uint(struct bos_json *j, uint64_t v)
 {
 	before_value(j);
-	bos_buf_addf(j->out, "%" PRIu64, v);
+	add_u64(j->out, v);
 }
 
 void bos_json_double(struct bos_json *j, double v, int decimals)
@@ -197,12 +229,17 @@ void bos_json_time_ns(struct bos_json *j, int64_t unix_ns)
 void bos_json_epoch(struct bos_json *j, int64_t unix_ns)
 {
 	int64_t us = unix_ns / 1000;
+	uint64_t mag = us < 0 ? (uint64_t)0 - (uint64_t)us : (uint64_t)us;
+	char frac[7];
 
 	before_value(j);
 	if (us < 0)
-		bos_buf_addf(j->out, "-%" PRId64 ".%06" PRId64, -us / 1000000, -us % 1000000);
-	else
-		bos_buf_addf(j->out, "%" PRId64 ".%06" PRId64, us / 1000000, us % 1000000);
+		bos_buf_addch(j->out, '-');
+	add_u64(j->out, mag / 1000000);
+	frac[0] = '.';
+	for (int i = 6, f = (int)(mag % 1000000); i >= 1; i--, f /= 10)
+		frac[i] = (char)('0' + f % 10);
+	bos_buf_add(j->out, frac, sizeof(frac));
 }
 
 void bos_json_kv_str(struct bos_json *j, const char *key, const char *s)

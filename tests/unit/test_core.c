@@ -174,3 +174,29 @@ void test_err__sys_appends_strerror(void)
 	bos_err_prefix(&e, "net: ");
 	BT_ASSERT_EQ_STR(e.msg, "net: open x.pcap: No such file or directory");
 }
+
+void test_json__escapes_between_plain_runs(void)
+{
+	struct bos_buf b = BOS_BUF_INIT;
+
+	bos_json_quote(&b, "ab\"cd\x01" "ef\\", 9);
+	BT_ASSERT_EQ_STR(b.data, "\"ab\\\"cd\\u0001ef\\\\\"");
+	bos_buf_release(&b);
+}
+
+void test_json__integer_extremes_and_negative_epoch(void)
+{
+	struct bos_buf b = BOS_BUF_INIT;
+	struct bos_json j;
+
+	bos_json_init(&j, &b, 0);
+	bos_json_arr_begin(&j);
+	bos_json_int(&j, INT64_MIN);
+	bos_json_int(&j, 0);
+	bos_json_uint(&j, 7);
+	bos_json_epoch(&j, -1500000);		/* 1.5 ms before 1970 */
+	bos_json_epoch(&j, 5000);		/* 5 us after */
+	bos_json_arr_end(&j);
+	BT_ASSERT_EQ_STR(b.data, "[-9223372036854775808,0,7,-0.001500,0.000005]");
+	bos_buf_release(&b);
+}

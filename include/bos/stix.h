@@ -5,15 +5,15 @@
  * Reference: STIX Version 2.1, OASIS Standard, 10 June 2021, sections 2.9 (identifier),
  * 3.2 (timestamps), 4.3 (indicator), 4.11 (malware), 6.7 (file), 9.1 (pattern).
  *
- * The bundle holds exactly three objects, in this order:
+ * The bundle holds exactly four objects, in this order:
  *   file      SCO  id file--<UUIDv5>  (deterministic, spec §2.9: namespace
  *                  00abedb4-aa42-466c-9c01-fed23315a9b7 over the JCS-canonical JSON of the
- *                  contributing properties {"hashes": {...}, "name": ...}),
+ *                  contributing properties {"hashes": {"MD5": ...}, "name": ...}),
  *                  hashes MD5, SHA-1, SHA-256, SHA-512, size, name, mime_type
  *   malware   SDO  is_family false, sample_refs [file id], name = sample name
  *   indicator SDO  pattern "[file:hashes.'SHA-256' = '<hex>']", pattern_type stix,
  *                  valid_from = created, indicator_types ["malicious-activity"]
- * and a relationship indicator --indicates--> malware.
+ *   relationship   indicator --indicates--> malware
  *
  * SDO ids are random UUIDv4 (getrandom) unless BOS_STIX_DETERMINISTIC: then they are
  * UUIDv5 over the sample's SHA-256 and the object type, so the same sample always gives

@@ -139,6 +139,7 @@ static int sdo_id(char *dst, size_t len, const char *type, const struct bos_samp
 		  unsigned flags, struct bos_err *err)
 {
 	char uuid[37];
+	int ret = 0;
 
 	if (flags & BOS_STIX_DETERMINISTIC) {
 		struct bos_buf name = BOS_BUF_INIT;
@@ -146,11 +147,12 @@ static int sdo_id(char *dst, size_t len, const char *type, const struct bos_samp
 		bos_buf_addf(&name, "bos:%s:%s", type, s->sha256_hex);
 		bos_stix_uuid5(uuid, bos_stix_sco_namespace, name.data, name.len);
 		bos_buf_release(&name);
-	} else if (bos_stix_uuid4(uuid, err) < 0) {
-		return err ? err->code : -EIO;
+	} else {
+		ret = bos_stix_uuid4(uuid, err);
 	}
-	snprintf(dst, len, "%s--%s", type, uuid);
-	return 0;
+	if (ret == 0)
+		snprintf(dst, len, "%s--%s", type, uuid);
+	return ret;
 }
 
 /* "2026-11-26T10:58:29.123Z": STIX wants millisecond precision for created/modified. */

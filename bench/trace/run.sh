@@ -58,6 +58,14 @@ measure() {
 	best+=("$name=$bw $bc")
 }
 
+# Start-up cost (loading BPF, the first fork/exec) measured apart on /bin/true: it does not
+# grow with the workload, the per-syscall overhead does.
+for b in ptrace ebpf; do
+	if "$bos" trace --tracer $b -o /dev/null -- /bin/true 2>/dev/null; then
+		read -r w c < <(timed "$bos" trace --tracer $b -o /dev/null -- /bin/true)
+		echo "start-up of bos trace --tracer $b on /bin/true: ${w}s wall, ${c}s cpu"
+	fi
+done
 calls=$("$tmp/workload" "$tmp" "$iters")
 echo "workload: $iters iterations, $calls ($runs runs each, best wall time)"
 measure native "$tmp/workload" "$tmp" "$iters"

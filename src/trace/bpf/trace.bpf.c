@@ -157,11 +157,11 @@ int BPF_PROG(on_enter, struct pt_regs *regs, long nr)
 
 	if (!ours())
 		return 0;
-	task = (struct task_struct *)bpf_get_current_task();
-	if (BPF_CORE_READ(task, thread_info.status) & 0x0002)	/* TS_COMPAT: i386 */
-		return 0;
 	kind = wanted(nr);
 	if (!kind)
+		return 0;
+	task = (struct task_struct *)bpf_get_current_task();
+	if (BPF_CORE_READ(task, thread_info.status) & 0x0002)	/* TS_COMPAT: i386 numbers */
 		return 0;
 	x = bpf_map_lookup_elem(&scratch, &k);
 	if (!x)
@@ -301,6 +301,10 @@ int BPF_PROG(on_exit, struct pt_regs *regs, long ret)
 	struct tbpf_event *in, *e;
 	struct tbpf_exec *inx, *x;
 
+	/* Every syscall of the machine comes here: the cheap cgroup test first. An exec
+	 * moving a task out of the group between entry and exit is not followed. */
+	if (!ours())
+		return 0;
 	in = bpf_map_lookup_elem(&inflight, &tid);
 	if (!in) {
 		/* A failed exec (a successful one is sent by on_exec). */

@@ -948,16 +948,29 @@ int ana_read_manifest(struct ana *a, const char *dir, struct bos_err *err)
 	char path[4096];
 	struct json_object *o, *v, *s;
 	struct stat st;
+	int fd;
 
 	(void)err;
 	path_join(path, sizeof(path), dir, "manifest.json");
-	if (stat(path, &st) || !S_ISREG(st.st_mode))
-		return 0;
-	if ((uint64_t)st.st_size > BOS_MANIFEST_MAX_BYTES) {
-		ana_problem(a, "manifest.json", 0, "over %u bytes: ignored", BOS_MANIFEST_MAX_BYTES);
+	/* Checked on the fd that is read: a symlink is not followed and a FIFO swapped in
+	 * after a stat(2) can not make analyze wait (as in bos verify). */
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		if (errno == ELOOP)
+			ana_problem(a, "manifest.json", 0, "a symlink (not followed): ignored");
 		return 0;
 	}
-	o = json_object_from_file(path);
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return 0;
+	}
+	if ((uint64_t)st.st_size > BOS_MANIFEST_MAX_BYTES) {
+		ana_problem(a, "manifest.json", 0, "over %u bytes: ignored", BOS_MANIFEST_MAX_BYTES);
+		close(fd);
+		return 0;
+	}
+	o = json_object_from_fd_ex(fd, 16);
+	close(fd);
 	if (!o || !json_object_is_type(o, json_type_object)) {
 		ana_problem(a, "manifest.json", 0, "not a JSON object: ignored");
 		json_object_put(o);

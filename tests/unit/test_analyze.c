@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
@@ -432,6 +433,38 @@ void test_analyze__overlong_crlf_and_nul_lines(void)
 	BT_ASSERT_EQ_INT(out.n_problems, 2);
 	BT_ASSERT(strstr(out.problems.data, "conn.jsonl:2: line of 65636 bytes is over the cap"));
 	BT_ASSERT(strstr(out.problems.data, "conn.jsonl:3: "));
+	json_object_put(a);
+	bos_analyze_out_release(&out);
+}
+
+/* manifest.json is read through one O_NOFOLLOW|O_NONBLOCK fd: a symlink is reported and
+ * not followed, a FIFO is skipped without waiting for a writer. */
+void test_analyze__manifest_symlink_and_fifo(void)
+{
+	const char *dir = fresh_dir("manifest-link");
+	const char *dir2 = fresh_dir("manifest-fifo");
+	struct bos_analyze_out out;
+	struct json_object *a;
+	char p[1024], t[1024];
+	int ret;
+
+	put(dir, "real.json", "{\"format_version\":1,\"case_id\":\"linked\"}");
+	put(dir, "conn.jsonl", "");
+	snprintf(p, sizeof(p), "%s/manifest.json", dir);
+	snprintf(t, sizeof(t), "%s/real.json", dir);
+	BT_ASSERT_EQ_INT(symlink(t, p), 0);
+	a = analyze(dir, &out, &ret);
+	BT_ASSERT_EQ_INT(ret, 0);
+	BT_ASSERT(strstr(out.problems.data, "manifest.json:0: a symlink (not followed)"));
+	BT_ASSERT(strstr(out.json.data, "\"linked\"") == NULL);
+	json_object_put(a);
+	bos_analyze_out_release(&out);
+
+	put(dir2, "conn.jsonl", "");
+	snprintf(p, sizeof(p), "%s/manifest.json", dir2);
+	BT_ASSERT_EQ_INT(mkfifo(p, 0600), 0);
+	a = analyze(dir2, &out, &ret);
+	BT_ASSERT_EQ_INT(ret, 0);
 	json_object_put(a);
 	bos_analyze_out_release(&out);
 }

@@ -59,7 +59,7 @@ struct bos_sigma_info {
 	const char *id;		/* may be NULL */
 	const char *level;	/* may be NULL */
 	enum bos_sigma_cat cat;
-	const char *const *techniques;	/* "T1059.004", upper case, file order, no duplicates */
+	const char *const *techniques;	/* "T1059.004", upper case, file order, distinct */
 	size_t ntechniques;
 	const char *const *tactics;	/* "discovery", "credential_access", ... */
 	size_t ntactics;

@@ -33,9 +33,9 @@ enum bos_tl_kind {
 	BOS_TL_SAMPLE_START = 0,	/* the sample's first process */
 	BOS_TL_C2_CONTACT,		/* DNS / connection / HTTP / TLS to a C2 candidate */
 	BOS_TL_COMMAND,			/* a process started by the sample's tree */
-	BOS_TL_FILE,			/* a file read or written that a rule flagged, or a write */
+	BOS_TL_FILE,			/* a file access a rule flagged, or any write */
 	BOS_TL_INTERNAL,		/* connection to another host of the LAN */
-	BOS_TL_UPLOAD,			/* data sent out: HTTP body / bytes to a C2 over a cap */
+	BOS_TL_UPLOAD,			/* data sent out: HTTP body, bytes over a cap */
 	BOS_TL_CONNECT,			/* other outbound connection a rule flagged */
 	BOS_TL_KIND_COUNT,
 };
@@ -55,7 +55,7 @@ struct bos_tl_entry {
 	char **evidence;	/* "process.jsonl:17", "conn.jsonl:C4J4Th3PJpwUYZZ6gc" */
 	size_t nevidence;
 	bool operator_driven;
-	char *trigger;		/* evidence id of the C2 data it followed; NULL if automatic */
+	char *trigger;		/* evidence id of the C2 data it followed; NULL: automatic */
 	char **techniques;	/* "T1033" ... sorted, distinct */
 	size_t ntechniques;
 	char **rules;		/* titles of the rules that matched */

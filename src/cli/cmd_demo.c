@@ -197,7 +197,8 @@ int cmd_demo(int argc, char **argv)
 	bos_buf_addf(&bin, "%s/bin", dir.data);
 	bos_buf_addf(&casedir, "%s/case", dir.data);
 	bos_buf_addf(&profile, "%s/profiles/level8.yaml", scen);
-	if ((mkdir(dir.data, 0755) && errno != EEXIST) || (mkdir(bin.data, 0755) && errno != EEXIST)) {
+	if ((mkdir(dir.data, 0755) && errno != EEXIST) ||
+	    (mkdir(bin.data, 0755) && errno != EEXIST)) {
 		fprintf(stderr, "bos: demo: mkdir %s: %s\n",
 			bos_escape_str(shown, sizeof(shown), dir.data), strerror(errno));
 		goto out;

@@ -266,7 +266,8 @@ static void flow_line(struct json_object *o, void *arg)
 
 	if (!resp || !rp_is_c2(b->c, resp) || f->n >= 64 || !is_ip(resp, &af))
 		return;
-	if (ts && (json_object_is_type(ts, json_type_double) || json_object_is_type(ts, json_type_int)))
+	if (ts && (json_object_is_type(ts, json_type_double) ||
+		   json_object_is_type(ts, json_type_int)))
 		ns = (int64_t)(json_object_get_double(ts) * 1e9);
 	rp_int(o, "id.resp_p", &port);
 	rp_int(o, "orig_bytes", &ob);
@@ -593,7 +594,8 @@ static void log_line(struct json_object *o, void *arg)
 	struct bos_json j;
 	int64_t ns = 0;
 
-	if (ts && (json_object_is_type(ts, json_type_double) || json_object_is_type(ts, json_type_int)))
+	if (ts && (json_object_is_type(ts, json_type_double) ||
+		   json_object_is_type(ts, json_type_int)))
 		ns = (int64_t)(json_object_get_double(ts) * 1e9);
 	else if (!rp_int(o, "ts_ns", &ns))
 		ns = 0;

@@ -61,7 +61,8 @@ void bos_html_escape(struct bos_buf *out, const void *data, size_t len)
 			size_t k = n ? n : 1;
 
 			for (size_t b = 0; b < k; b++) {
-				char esc[4] = { '\\', 'x', hexd[p[i + b] >> 4], hexd[p[i + b] & 15] };
+				char esc[4] = { '\\', 'x', hexd[p[i + b] >> 4],
+						 hexd[p[i + b] & 15] };
 
 				bos_buf_add(out, esc, 4);
 			}

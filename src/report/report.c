@@ -149,8 +149,8 @@ static const struct {
 	{ "proxy_ok", "the C2 was reached through the proxy" },
 	{ "tls_data", "a TLS session with the C2 carried data both ways" },
 	{ "payload_both", "a session with the C2 carried data both ways" },
-	{ "operations", "after data from the C2 the sample's processes ran commands, touched files, "
-			"moved in the LAN or sent data out" },
+	{ "operations", "after data from the C2 the sample's processes ran commands, touched "
+			"files, moved in the LAN or sent data out" },
 	{ "bursts", "operations came in two or more separate bursts" },
 	{ "sessions", "operations followed two or more C2 sessions" },
 };
@@ -563,20 +563,22 @@ static void section_visual(struct page *p)
 			if (e->dur_ns > 0) {
 				double w = sx(&s, e->ts_ns + e->dur_ns) - x;
 
-				rawf(p, "<rect class=\"c2-session\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" "
-					"height=\"14\" rx=\"3\" fill=\"%s\" opacity=\"0.75\">",
+				rawf(p, "<rect class=\"c2-session\" x=\"%.1f\" y=\"%d\" "
+					"width=\"%.1f\" height=\"14\" rx=\"3\" fill=\"%s\" "
+					"opacity=\"0.75\">",
 				     x, y_c2 - 7, w < 3 ? 3 : w, col);
 				svg_title(p, e);
 				raw(p, "</rect>\n");
 			} else {
-				rawf(p, "<circle class=\"c2-contact\" cx=\"%.1f\" cy=\"%d\" r=\"5\" "
-					"fill=\"%s\">",
+				rawf(p, "<circle class=\"c2-contact\" cx=\"%.1f\" cy=\"%d\" "
+					"r=\"5\" fill=\"%s\">",
 				     x, y_c2, col);
 				svg_title(p, e);
 				raw(p, "</circle>\n");
 			}
 		} else if (e->kind == BOS_TL_SAMPLE_START) {
-			rawf(p, "<path d=\"M%.1f %d l6 10 h-12 z\" fill=\"#1d2733\">", x, y_auto - 5);
+			rawf(p, "<path d=\"M%.1f %d l6 10 h-12 z\" fill=\"#1d2733\">", x,
+			     y_auto - 5);
 			svg_title(p, e);
 			raw(p, "</path>\n");
 		} else {
@@ -605,7 +607,8 @@ static void section_visual(struct page *p)
 			px = x;
 			plv = llv[i];
 		}
-		rawf(p, " L%d %.1f\"/>\n", SVG_W - SVG_RIGHT, y_lv + h_lv - (double)plv * h_lv / 8.0);
+		rawf(p, " L%d %.1f\"/>\n", SVG_W - SVG_RIGHT,
+		     y_lv + h_lv - (double)plv * h_lv / 8.0);
 		(void)px;
 		for (size_t i = 0; i < nl; i++) {
 			if (i + 1 < nl && lts[i + 1] == lts[i])
@@ -713,7 +716,8 @@ static void section_timeline(struct page *p)
 			E(p, e->evidence[v]);
 		}
 		{
-			size_t total = e->repeats + 1 > e->nevidence ? e->repeats + 1 : e->nevidence;
+			size_t total = e->repeats + 1 > e->nevidence ? e->repeats + 1
+								      : e->nevidence;
 			size_t shown = e->nevidence < 2 ? e->nevidence : 2;
 
 			if (total > shown)

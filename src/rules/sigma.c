@@ -1089,7 +1089,8 @@ static int build_rule(struct pctx *p, const struct ynode *root, struct bos_sigma
 	title = map_get(root, "title");
 	if (!title || title->kind != Y_SCALAR || title->null)
 		return nerr(p, title ? title : root, -BOS_EINPUT, "missing 'title'");
-	if ((ret = opt_str(p, root, "title", &r->title)) || (ret = opt_str(p, root, "id", &r->id)) ||
+	if ((ret = opt_str(p, root, "title", &r->title)) ||
+	    (ret = opt_str(p, root, "id", &r->id)) ||
 	    (ret = opt_str(p, root, "level", &r->level)))
 		return ret;
 	if ((ret = parse_logsource(p, r, map_get(root, "logsource"))))

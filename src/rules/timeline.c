@@ -581,7 +581,8 @@ static void entry_actor(struct builder *b, struct bos_tl_entry *e, struct proc *
 		return;
 	e->pid = p->pid;
 	e->image = xstrdup(p->image ? p->image : "?");
-	for (struct proc *q = p; q && n < MAX_ANCESTRY; q = q->parent ? proc_find(b, q->parent) : NULL) {
+	for (struct proc *q = p; q && n < MAX_ANCESTRY;
+	     q = q->parent ? proc_find(b, q->parent) : NULL) {
 		chain[n++] = q->image ? q->image : "?";
 		if (q->root)
 			break;
@@ -1122,8 +1123,9 @@ static void on_tls_line(struct json_object *o, uint64_t line, void *arg)
 		return;
 	evid(id, sizeof(id), "tls.jsonl", o, line);
 	bos_buf_addf(&s, "TLS %s", sni ? sni : dst ? dst : "?");
-	contact(b, jtime(o), id, s.data,
-		alert ? alert : est && json_object_get_boolean(est) ? "established" : "not established");
+	if (!alert)
+		alert = est && json_object_get_boolean(est) ? "established" : "not established";
+	contact(b, jtime(o), id, s.data, alert);
 	bos_buf_release(&s);
 }
 
@@ -1205,7 +1207,8 @@ static void sort_spans(struct builder *b)
 		qsort(b->spans, b->nspans, sizeof(*b->spans), cmp_span);
 	b->best = xrealloc(NULL, (b->nspans ? b->nspans : 1) * sizeof(*b->best));
 	for (size_t i = 0; i < b->nspans; i++)
-		b->best[i] = i && b->spans[b->best[i - 1]].to >= b->spans[i].to ? b->best[i - 1] : i;
+		b->best[i] = i && b->spans[b->best[i - 1]].to >= b->spans[i].to ? b->best[i - 1]
+										 : i;
 }
 
 /* The span (started at or before ts) whose end + window is at or after ts, preferring the
@@ -1496,7 +1499,8 @@ int bos_timeline_build(struct bos_timeline *tl, const char *dir, const struct bo
 			.root = p->root,
 			.parent_idx = pp ? (size_t)(pp - b.procs) : SIZE_MAX,
 			/* the same causality rule as its command entry */
-			.operator_driven = !p->root && p->start_ns && span_covering(&b, p->start_ns),
+			.operator_driven =
+				!p->root && p->start_ns && span_covering(&b, p->start_ns),
 		};
 	}
 	/* only now: proc_find needs every key */
@@ -1650,7 +1654,8 @@ int bos_timeline_analysis_append(struct bos_buf *json, const char *case_dir, con
 			if (ad && json_object_is_type(ad, json_type_array) &&
 			    json_object_array_length(ad) &&
 			    json_object_is_type(json_object_array_get_idx(ad, 0), json_type_string))
-				names[o.nc2++] = json_object_get_string(json_object_array_get_idx(ad, 0));
+				names[o.nc2++] =
+					json_object_get_string(json_object_array_get_idx(ad, 0));
 		}
 		o.c2 = names;
 	}

@@ -79,16 +79,20 @@ static void common(struct bundle *b, const char *type, const char *id)
 	bos_json_kv_time_ns(b->j, "modified", b->ts);
 }
 
-static void add_sco_ref(struct bundle *b, const char *id)
+/* Remember an SCO for observed-data; false if it was already written (or the table is
+ * full), so each SCO is in the bundle once. */
+static bool add_sco_ref(struct bundle *b, const char *id)
 {
 	for (size_t i = 0; i < b->nsco; i++)
 		if (!strcmp(b->sco[i], id))
-			return;
-	if (b->nsco < MAX_SCO) {
-		b->sco[b->nsco] = strdup(id);
-		if (b->sco[b->nsco])
-			b->nsco++;
-	}
+			return false;
+	if (b->nsco >= MAX_SCO)
+		return false;
+	b->sco[b->nsco] = strdup(id);
+	if (!b->sco[b->nsco])
+		return false;
+	b->nsco++;
+	return true;
 }
 
 /* Copy a JSON value from sample.stix.json into the bundle through the writer. */
@@ -276,13 +280,16 @@ static void flow_line(struct json_object *o, void *arg)
 	src[0] = '\0';
 	if (orig && is_ip(orig, &af)) {
 		sco_value_id(src, sizeof(src), af == AF_INET ? "ipv4-addr" : "ipv6-addr", orig);
-		bos_json_obj_begin(b->j);
-		bos_json_kv_str(b->j, "type", af == AF_INET ? "ipv4-addr" : "ipv6-addr");
-		bos_json_kv_str(b->j, "spec_version", "2.1");
-		bos_json_kv_str(b->j, "id", src);
-		bos_json_kv_str(b->j, "value", orig);
-		bos_json_obj_end(b->j);
-		add_sco_ref(b, src);
+		if (add_sco_ref(b, src)) {
+			bos_json_obj_begin(b->j);
+			bos_json_kv_str(b->j, "type", af == AF_INET ? "ipv4-addr" : "ipv6-addr");
+			bos_json_kv_str(b->j, "spec_version", "2.1");
+			bos_json_kv_str(b->j, "id", src);
+			bos_json_kv_str(b->j, "value", orig);
+			bos_json_obj_end(b->j);
+		} else if (b->nsco >= MAX_SCO) {
+			src[0] = '\0';	/* not in the bundle: do not refer to it */
+		}
 	}
 	sdo_id(id, sizeof(id), b, "network-traffic", uid ? uid : resp);
 	bos_json_obj_begin(b->j);

@@ -26,6 +26,7 @@ by = {}
 for o in objs:
     by.setdefault(o["type"], []).append(o)
 ids = {o["id"] for o in objs}
+assert len(ids) == len(objs), "an object is in the bundle twice"
 ma = by["malware-analysis"][0]
 assert ma["result"] == "malicious", ma
 assert ma["x_bos_progress_level"] == 8

@@ -52,8 +52,8 @@ measure() {
 		read -r w c < <(timed "$@" 2>"$tmp/err") ||
 			{ echo "$name: failed: $(head -c 300 "$tmp/err")"; return 1; }
 		[ -n "$w" ] || { echo "$name: failed: $(head -c 300 "$tmp/err")"; return 1; }
-		if [ -z "$bw" ] || [ "$(echo "$w < $bw" | bc -l)" = 1 ]; then bw=$w; fi
-		if [ -z "$bc" ] || [ "$(echo "$c < $bc" | bc -l)" = 1 ]; then bc=$c; fi
+		if [ -z "$bw" ] || awk "BEGIN { exit !($w < $bw) }"; then bw=$w; fi
+		if [ -z "$bc" ] || awk "BEGIN { exit !($c < $bc) }"; then bc=$c; fi
 	done
 	best+=("$name=$bw $bc")
 }
@@ -91,6 +91,6 @@ printf '%-32s %9s %9s %9s %9s\n' "run" "wall s" "x native" "cpu s" "x native"
 for kv in "${best[@]}"; do
 	name=${kv%=*}
 	read -r w c <<<"${kv#*=}"
-	printf '%-32s %9.3f %9.2f %9.3f %9.2f\n' "$name" "$w" "$(echo "$w / $nw" | bc -l)" \
-		"$c" "$(echo "$c / $nc" | bc -l)"
+	printf '%-32s %9.3f %9.2f %9.3f %9.2f\n' "$name" "$w" "$(awk "BEGIN { print $w / $nw }")" \
+		"$c" "$(awk "BEGIN { print $c / $nc }")"
 done

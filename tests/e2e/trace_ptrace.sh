@@ -50,6 +50,25 @@ run script script "$TMP/script.sh" -- "$TMP/script.sh"
 run execfail execfail "$TMP/does-not-exist" -- "$TMP/does-not-exist"
 [ "$(cat "$TMP/execfail.rc")" = 127 ] || fail "failed exec: exit $(cat "$TMP/execfail.rc"), not 127"
 
+# Job control and signals pass through the tracer: a stopped and continued child (group-stop,
+# PTRACE_LISTEN), a handled signal (re-injected), and --timeout kills the tree.
+timeout 30 "$BOS" trace --tracer ptrace -o "$TMP/stop.jsonl" -- sh -c \
+	'sleep 0.3 & p=$!; kill -STOP $p; sleep 0.2; kill -CONT $p; wait $p; echo waited' \
+	>"$TMP/stop.out" || fail "STOP/CONT: bos trace failed or hung"
+grep -qx waited "$TMP/stop.out" || fail "STOP/CONT: child not resumed"
+$CHECK schema "$TMP/stop.jsonl" || fail "STOP/CONT: bad events"
+timeout 30 "$BOS" trace --tracer ptrace -o "$TMP/sig.jsonl" -- sh -c \
+	'trap "echo got" USR1; kill -USR1 $$; echo done' >"$TMP/sig.out" || fail "signal: failed"
+[ "$(tr '\n' ' ' <"$TMP/sig.out")" = "got done " ] || fail "signal: handler did not run"
+grep -q '"event":"process.kill".*"signal":10,"result":"ok"' "$TMP/sig.jsonl" ||
+	fail "signal: kill(USR1) not recorded"
+rc=0
+timeout 30 "$BOS" trace --tracer ptrace --timeout 1 -o "$TMP/to.jsonl" -- sleep 30 || rc=$?
+[ "$rc" -eq 137 ] || fail "--timeout: exit $rc, expected 137 (SIGKILL)"
+grep -q '"end":"deadline"' "$TMP/to.jsonl" || fail "--timeout: summary does not say deadline"
+grep -q '"event":"process.exit".*"signal":9,"signal_name":"KILL"' "$TMP/to.jsonl" ||
+	fail "--timeout: kill not recorded as the exit"
+
 # --tracer ebpf either runs (root, built with eBPF) or fails loudly with the reason; auto
 # uses eBPF when it can and otherwise falls back to ptrace and records why.
 if "$BOS" trace --tracer ebpf -o "$TMP/e.jsonl" -- /bin/true 2>"$TMP/e.err"; then

@@ -69,15 +69,11 @@ static int find_scenarios(char *dst, size_t len)
 			break;
 		*slash = '\0';
 		snprintf(probe, sizeof(probe), "%s/scenarios/profiles/level8.yaml", exe);
-		if (!stat(probe, &st)) {
-			snprintf(dst, len, "%s/scenarios", exe);
-			return 0;
-		}
+		if (!stat(probe, &st))
+			return snprintf(dst, len, "%s/scenarios", exe) < (int)len ? 0 : -1;
 		snprintf(probe, sizeof(probe), "%s/share/bos/scenarios/profiles/level8.yaml", exe);
-		if (!stat(probe, &st)) {
-			snprintf(dst, len, "%s/share/bos/scenarios", exe);
-			return 0;
-		}
+		if (!stat(probe, &st))
+			return snprintf(dst, len, "%s/share/bos/scenarios", exe) < (int)len ? 0 : -1;
 	}
 	return -1;
 }

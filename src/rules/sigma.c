@@ -410,11 +410,6 @@ const struct bos_sigma_info *bos_sigma_rule_info(const struct bos_sigma_rule *r)
 	return &r->info;
 }
 
-static char *xstrdup(const char *s)
-{
-	return s ? strdup(s) : NULL;
-}
-
 /* ---------- values ---------- */
 
 /* Compile a Sigma plain value into a wildcard program. In Sigma, \ escapes *, ? and \;
@@ -1161,7 +1156,7 @@ int bos_sigma_parse(struct bos_sigma_rule **out, const void *data, size_t len, c
 	ret = build_rule(&p, root, r);
 	if (ret)
 		goto out;
-	r->file = xstrdup(p.fname);
+	r->file = strdup(p.fname);	/* p.fname is never NULL */
 	if (!r->file) {
 		ret = -ENOMEM;
 		goto out;

@@ -68,7 +68,7 @@ struct bos_observe_result {
 	bool complete;
 	char reason[512];			/* why incomplete ("interrupted by SIGINT") */
 	char end[32];				/* "exited", "timeout", "signal", "error" */
-	int exit_code;				/* sample: exit code, 128+signal; -1 unknown */
+	int exit_code;				/* exit code, 128+signal; -1 unknown */
 	int killed;				/* processes still alive at the end */
 	int64_t lab_up_ms, teardown_ms;
 };

@@ -63,12 +63,12 @@ enum bos_lab_ns {
 enum bos_cgroup_mode {
 	BOS_CGROUP_NONE,	/* not set up yet */
 	BOS_CGROUP_V2,		/* controllers on the cgroup2 tree: limits + cgroup.kill */
-	BOS_CGROUP_V1,		/* v1 memory/pids/cpu/freezer hierarchies: freeze, kill tasks */
+	BOS_CGROUP_V1,		/* v1 memory/pids/cpu/freezer: freeze, kill tasks */
 };
 
 struct bos_lab_plan {
 	char runid[BOS_LAB_RUNID_LEN + 1];	/* hex; bos_lab_plan_init makes a fresh one */
-	char logdir[BOS_LAB_PATH_MAX];		/* where traffic.pcap, dns.log ... go (must exist) */
+	char logdir[BOS_LAB_PATH_MAX];		/* traffic.pcap, dns.log ... (must exist) */
 	char statedir[BOS_LAB_PATH_MAX];	/* /run/bos/<runid>: configs, owner pid, staging */
 	bool services;				/* run dnsmasq + Squid in corp */
 	bool decoys;				/* decoy file server listeners in corp */
@@ -148,7 +148,7 @@ struct bos_lab {
 	struct bos_lab_capture *cap[2];		/* victim link, gateway */
 	struct bos_lab_services *svc;
 	pid_t inet_pid;				/* the inet servers' process; 0 = none */
-	pid_t init_pid;				/* the victim relay (parent of its PID 1); 0 none */
+	pid_t init_pid;				/* victim relay (parent of PID 1); 0 none */
 	pid_t sample_pid;			/* the sample's host pid; 0 = unknown */
 	int init_status;			/* wait status of the victim's init */
 	int sample_exit;			/* sample's wait status as reported by init, -1 */

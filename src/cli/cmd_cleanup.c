@@ -19,9 +19,10 @@ int cmd_cleanup(int argc, char **argv)
 	if (cli_wants_help(argc, argv)) {
 		printf("usage: bos cleanup [--all]\n\n"
 		       "Remove labs left behind by a killed bos run: their processes, network\n"
-		       "namespaces (bos-<runid>-victim/-corp/-inet), cgroups (bos-<runid>) and state\n"
-		       "(/run/bos/<runid>). Labs whose bos is still running are kept unless --all.\n"
-		       "Needs root. Every `bos observe` does the same for stale labs when it starts.\n");
+		       "namespaces (bos-<runid>-victim/-corp/-inet), cgroups (bos-<runid>) and\n"
+		       "state (/run/bos/<runid>). Labs whose bos is still running are kept\n"
+		       "unless --all. Needs root. Every `bos observe` does the same for stale\n"
+		       "labs when it starts.\n");
 		return BOS_EXIT_OK;
 	}
 	for (int i = 1; i < argc; i++) {

@@ -132,13 +132,13 @@ int cmd_observe(int argc, char **argv)
 			} else if (!strcmp(a, "--rotate")) {
 				o.rotate_bytes = parse_size(v);
 				if (o.rotate_bytes < (64u << 10))
-					return cli_usage("observe", "bad capture size '%s' (at least "
-							 "64K; K, M, G suffixes)", v);
+					return cli_usage("observe", "bad capture size "
+							 "'%s' (at least 64K; K, M, G)", v);
 			} else if (!strcmp(a, "--duration")) {
 				o.duration_ms = bos_observe_parse_duration(v);
 				if (o.duration_ms <= 0)
-					return cli_usage("observe", "bad duration '%s' (90s, 2m, 1h, "
-							 "500ms)", v);
+					return cli_usage("observe", "bad duration "
+							 "'%s' (90s, 2m, 1h, 500ms)", v);
 			} else if (!strcmp(v, "auto")) {
 				o.tracer = BOS_OBSERVE_TRACER_AUTO;
 			} else if (!strcmp(v, "ptrace")) {
@@ -148,8 +148,8 @@ int cmd_observe(int argc, char **argv)
 			} else if (!strcmp(v, "none")) {
 				o.tracer = BOS_OBSERVE_TRACER_NONE;
 			} else {
-				return cli_usage("observe", "unknown tracer '%s' (auto, ebpf, ptrace, "
-						 "none)", v);
+				return cli_usage("observe", "unknown tracer '%s' "
+						 "(auto, ebpf, ptrace, none)", v);
 			}
 		} else if (!strcmp(a, "--no-services")) {
 			o.no_services = true;
@@ -165,8 +165,9 @@ int cmd_observe(int argc, char **argv)
 		return cli_usage("observe", "too many sample arguments (max %d)",
 				 BOS_SAMPLE_MAX_ARGS);
 	if (!bos_lab_have_caps()) {
-		fprintf(stderr, "bos: observe: needs root (CAP_SYS_ADMIN and CAP_NET_ADMIN) to build "
-				"the lab's namespaces, cgroups and captures; run it with sudo\n");
+		fprintf(stderr, "bos: observe: needs root (CAP_SYS_ADMIN and CAP_NET_ADMIN) to "
+				"build the lab's namespaces, cgroups and captures; run it with "
+				"sudo\n");
 		return BOS_EXIT_FAIL;
 	}
 	if (bos_case_catch_signals(&err) < 0)
@@ -177,15 +178,17 @@ int cmd_observe(int argc, char **argv)
 		return cli_fail("observe", &err);
 	printf("%s\n", res.case_dir);
 	if (!res.complete) {
-		fprintf(stderr, "bos: observe: case incomplete (%s): %s\n", res.reason, res.case_dir);
+		fprintf(stderr, "bos: observe: case incomplete (%s): %s\n", res.reason,
+			res.case_dir);
 		return BOS_EXIT_FAIL;
 	}
 	if (res.exit_code >= 0)
-		fprintf(stderr, "bos: observe: done (%s, exit code %d, lab up %lld ms, teardown %lld "
-			"ms)\n", res.end, res.exit_code, (long long)res.lab_up_ms,
+		fprintf(stderr, "bos: observe: done (%s, exit code %d, lab up %lld ms, "
+			"teardown %lld ms)\n", res.end, res.exit_code, (long long)res.lab_up_ms,
 			(long long)res.teardown_ms);
 	else
-		fprintf(stderr, "bos: observe: done (%s, tree killed, lab up %lld ms, teardown %lld "
-			"ms)\n", res.end, (long long)res.lab_up_ms, (long long)res.teardown_ms);
+		fprintf(stderr, "bos: observe: done (%s, tree killed, lab up %lld ms, "
+			"teardown %lld ms)\n", res.end, (long long)res.lab_up_ms,
+			(long long)res.teardown_ms);
 	return BOS_EXIT_OK;
 }

@@ -193,7 +193,8 @@ static void ebpf_try_start(struct obs *ob, const struct bos_lab *lab, bool expli
 	struct bos_err e = BOS_ERR_INIT;
 
 	if (!lab->sample_cgroup_id) {
-		snprintf(ob->ebpf_reason, sizeof(ob->ebpf_reason), "no cgroup2 group for the sample");
+		snprintf(ob->ebpf_reason, sizeof(ob->ebpf_reason),
+			 "no cgroup2 group for the sample");
 		return;
 	}
 	if (bos_trace_ebpf_open(&ob->ebpf, ob->process_fd, &e) < 0 ||
@@ -360,7 +361,10 @@ int bos_observe_run(const struct bos_observe_opts *o, struct bos_observe_result 
 	ob.start_ns = bos_clock_now_ns();
 
 	/* Inputs first: nothing is created for a run that cannot start. */
-	ret = o->profile ? bos_profile_load(o->profile, &prof, err) : bos_profile_default(&prof, err);
+	if (o->profile)
+		ret = bos_profile_load(o->profile, &prof, err);
+	else
+		ret = bos_profile_default(&prof, err);
 	if (ret)
 		return ret;
 	ret = bos_sample_identify(o->sample, &sample, err);
@@ -425,7 +429,8 @@ int bos_observe_run(const struct bos_observe_opts *o, struct bos_observe_result 
 	bos_case_setting_int(ob.c, "memory_limit", (int64_t)plan.mem_bytes, NULL);
 	bos_case_setting_int(ob.c, "pids_limit", plan.pids_max, NULL);
 	bos_case_setting_int(ob.c, "cpu_percent", plan.cpu_pct, NULL);
-	bos_case_setting_int(ob.c, "capture_rotate_bytes", (int64_t)plan.capture_rotate_bytes, NULL);
+	bos_case_setting_int(ob.c, "capture_rotate_bytes", (int64_t)plan.capture_rotate_bytes,
+			     NULL);
 	bos_case_setting_str(ob.c, "services", plan.services ? "dnsmasq,squid" : "none", NULL);
 	ret = write_stix(&ob, &sample, err);
 	snprintf(path, sizeof(path), "%s/profile.yaml", bos_case_dir(ob.c));
@@ -495,8 +500,8 @@ int bos_observe_run(const struct bos_observe_opts *o, struct bos_observe_result 
 			/* ptrace, run by the victim's init (auto falls back to it, saying why) */
 			tctx.backend = BOS_TRACE_PTRACE;
 			if (o->tracer == BOS_OBSERVE_TRACER_AUTO)
-				snprintf(tctx.reason, sizeof(tctx.reason), "auto: ebpf unavailable: %.200s",
-					 ob.ebpf_reason);
+				snprintf(tctx.reason, sizeof(tctx.reason),
+					 "auto: ebpf unavailable: %.200s", ob.ebpf_reason);
 			tctx.events_fd = ob.process_fd;
 			tctx.env_fd = ob.events_fd;
 			vp.runner = trace_runner;

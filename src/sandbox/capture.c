@@ -7,8 +7,9 @@
  * for CLONE_NEWNET) before opening its interface, so the bos process itself stays in the
  * host's namespace. Timestamps are nanosecond CLOCK_REALTIME (pcap_set_tstamp_precision),
  * the clock of every other record of a case; files use the nanosecond pcap magic. After
- * plan->capture_rotate_bytes (default BOS_CAPTURE_ROTATE_BYTES) a file is closed and the next one is <base>-0001.pcap, -0002 ...
- * At stop, pcap_stats gives the kernel's received/dropped counts, kept for the case.
+ * plan->capture_rotate_bytes (default BOS_CAPTURE_ROTATE_BYTES) a file is closed and the
+ * next one is <base>-0001.pcap, -0002 ... At stop, pcap_stats gives the kernel's
+ * received/dropped counts, kept for the case.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -63,7 +63,9 @@ static uint64_t cg_keyed(const char *dir, const char *file, const char *key)
 
 	if (cg_read(dir, file, buf, sizeof(buf)) < 0)
 		return 0;
-	for (char *line = buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+	for (char *line = buf; line && *line; line = strchr(line, '\n')) {
+		if (*line == '\n')
+			line++;
 		if (!strncmp(line, key, klen) && line[klen] == ' ')
 			return strtoull(line + klen + 1, NULL, 10);
 	}

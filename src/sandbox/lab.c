@@ -74,8 +74,8 @@ static bool name_ok(const char *s, size_t max, bool allow_dash)
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
 
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (allow_dash && c == '-') ||
-		      c == '_'))
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      (allow_dash && c == '-') || c == '_'))
 			return false;
 	}
 	return true;

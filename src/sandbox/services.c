@@ -322,7 +322,8 @@ const char *bos_lab_services_check(struct bos_lab *lab)
 
 		if (*all[i].pid > 0 && waitpid(*all[i].pid, &st, WNOHANG) == *all[i].pid) {
 			*all[i].pid = 0;
-			snprintf(s->died, sizeof(s->died), "%s exited (status %d)", all[i].name, st);
+			snprintf(s->died, sizeof(s->died), "%s exited (status %d)", all[i].name,
+				 st);
 			return s->died;
 		}
 	}

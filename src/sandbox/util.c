@@ -292,7 +292,7 @@ int lab_stop_pid(pid_t pid, int sig, int timeout_ms)
 }
 
 struct tcp_probe {
-	char addr[9];		/* local address as /proc/net/tcp prints it (hex, host order) */
+	char addr[9];		/* local address as /proc/net/tcp prints it (hex) */
 	char port[5];
 };
 

@@ -49,7 +49,7 @@ enum vop_kind {
 	VOP_COPY,		/* copy src to dst, mode, owner */
 	VOP_PROC,		/* fresh /proc for the new pid namespace */
 	VOP_SYS,		/* fresh read-only /sys for the victim's network namespace */
-	VOP_BIND_NODE,		/* create an empty file at dst, bind src (device, socket) on it */
+	VOP_BIND_NODE,		/* empty file at dst, src (device, socket) bound on it */
 	VOP_SYMLINK,		/* symlink src at dst */
 	VOP_DEVPTS,		/* a private devpts instance at dst (best effort) */
 	VOP_MOVE,		/* move the mount at src to dst */
@@ -91,7 +91,7 @@ struct vplan {
 
 /* What the init reports to the parent. */
 struct vmsg {
-	int stage;		/* 0 = sample exec'd; else the failing step (vop index + 1, or < 0) */
+	int stage;		/* 0 = exec'd; else the failing step (vop index + 1, or < 0) */
 	int err;		/* errno */
 	int has_pid;		/* SCM_CREDENTIALS carry the sample's pid (else the sender's) */
 };
@@ -397,8 +397,8 @@ BOS_NORETURN static void init_main(const struct vplan *vp)
 
 		report(vp->sock, STAGE_OK, 0, 0);
 		close(vp->sock);
-		if (vp->runner(vp->runner_ctx, vp->argv, vp->envp, sample_setup, (void *)(uintptr_t)vp,
-			       &st, &xerr) < 0)
+		if (vp->runner(vp->runner_ctx, vp->argv, vp->envp, sample_setup,
+			       (void *)(uintptr_t)vp, &st, &xerr) < 0)
 			_exit(126);
 		code = xerr ? 127 : init_code(st);
 		reap_all(-1, &code);
@@ -480,7 +480,8 @@ static int open_syslog(struct bos_lab *lab, const char *dir, char *path, size_t 
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	int one = 1, fd;
 
-	if (snprintf(path, len, "%s/devlog", dir) >= (int)len || strlen(path) >= sizeof(sa.sun_path)) {
+	if (snprintf(path, len, "%s/devlog", dir) >= (int)len ||
+	    strlen(path) >= sizeof(sa.sun_path)) {
 		path[0] = '\0';	/* no syslog rather than no run */
 		return 0;
 	}

@@ -79,6 +79,7 @@ struct bos_tls_info {
 	uint16_t version;		/* negotiated: sh.selected_version or sh.legacy_version */
 	bool established;		/* see header comment */
 	bool resumed;			/* <=1.2: no Certificate and CCS from server (abbreviated) */
+	bool hello_retry;		/* TLS 1.3 HelloRetryRequest seen (then the real hello) */
 	bool ccs[2];			/* ChangeCipherSpec seen, per enum bos_dir */
 	uint64_t app_records[2];	/* application_data records per direction */
 	/* First plaintext alert, if any (Zeek's last_alert is the last; bos keeps both). */
@@ -130,7 +131,8 @@ const char *bos_tls_alert_name(uint8_t desc);
 
 /*
  * Write Zeek ssl.log-like fields into the JSON object the caller opened (caller adds ts,
- * uid, id.*): version, cipher, server_name, established, resumed, ssl_history,
+ * uid, id.*): version, cipher, server_name, established, resumed, hello_retry (only
+ * when true), ssl_history,
  * client_version, client_supported_versions, server_version, alpn (client list),
  * next_protocol (server choice), last_alert (description name), alert_level,
  * alert_desc, alert_from ("client"/"server"), encrypted_alerts, ja3, ja3_string, ja4,

@@ -478,14 +478,23 @@ enum bos_parse bos_tls_parse_client_hello(const uint8_t *p, size_t len, struct b
 	return c.err;
 }
 
-static enum bos_parse parse_server_hello(struct bos_tls_conn *c, const uint8_t *p, size_t len)
+/* RFC 8446 4.1.3: a ServerHello with this random is a HelloRetryRequest. */
+static const uint8_t hrr_random[32] = {
+	0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
+	0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
+};
+
+static enum bos_parse parse_server_hello(struct bos_tls_conn *c, const uint8_t *p, size_t len,
+					 bool *hrr)
 {
 	struct bos_tls_server_hello *sh = &c->info.sh;
 	struct bos_cur cur = bos_cur_make(p, len), exts, s;
+	uint8_t rnd[32];
 
 	memset(sh, 0, sizeof(*sh));
 	sh->legacy_version = bos_cur_be16(&cur);
-	bos_cur_skip(&cur, 32);
+	bos_cur_copy(&cur, rnd, sizeof(rnd));
+	*hrr = bos_cur_ok(&cur) && !memcmp(rnd, hrr_random, sizeof(rnd));
 	bos_cur_skip(&cur, bos_cur_u8(&cur));
 	sh->cipher = bos_cur_be16(&cur);
 	sh->compression = bos_cur_u8(&cur);
@@ -548,7 +557,12 @@ const struct bos_tls_info *bos_tls_conn_info(const struct bos_tls_conn *c)
 
 static bool dir_encrypted(const struct bos_tls_conn *c, enum bos_dir d)
 {
-	return c->info.ccs[d] || (c->tls13 && c->info.server_hello_seen);
+	/* TLS 1.3: everything after the (real) ServerHello is encrypted, and a
+	 * ChangeCipherSpec is only a middlebox-compatibility no-op (RFC 8446 D.4), which
+	 * may even come right after a HelloRetryRequest. */
+	if (c->tls13 || c->info.hello_retry)
+		return c->info.server_hello_seen;
+	return c->info.ccs[d];
 }
 
 static void update_established(struct bos_tls_conn *c)
@@ -586,10 +600,20 @@ static void handshake_done(struct bos_tls_conn *c, enum bos_dir d)
 		if (r != BOS_PARSE_OK)
 			info->anomalies |= BOS_TLS_ANOM_BAD_HELLO;
 	} else if (t->htype == 2 && d == BOS_DIR_TO_CLIENT && !info->server_hello_seen) {
-		r = parse_server_hello(c, (const uint8_t *)t->hbody.data, t->hbody.len);
-		info->server_hello_seen = true;
+		bool hrr = false;
+
+		r = parse_server_hello(c, (const uint8_t *)t->hbody.data, t->hbody.len, &hrr);
 		if (r != BOS_PARSE_OK)
 			info->anomalies |= BOS_TLS_ANOM_BAD_HELLO;
+		if (hrr && !info->hello_retry) {
+			/* Not the real ServerHello: the client sends a second ClientHello and the
+			 * server a ServerHello, both in plaintext. Keep the first hello's
+			 * fingerprint (what the client offered unprompted). */
+			info->hello_retry = true;
+			c->tls13 = false;
+		} else {
+			info->server_hello_seen = true;
+		}
 	}
 	bos_buf_reset(&t->hbody);
 }
@@ -871,6 +895,8 @@ void bos_tls_write_json(const struct bos_tls_info *info, struct bos_json *j)
 	if (info->client_hello_seen && ch->sni_len)
 		bos_json_kv_strn(j, "server_name", ch->sni, ch->sni_len);
 	bos_json_kv_bool(j, "resumed", info->resumed);
+	if (info->hello_retry)
+		bos_json_kv_bool(j, "hello_retry", true);
 	if (info->alert_seen)
 		kv_named(j, "last_alert", bos_tls_alert_name(info->last_alert_desc), "unknown-%u",
 			 info->last_alert_desc);

@@ -281,11 +281,21 @@ void test_tls__hello_prefixes_never_overread(void)
 	}
 }
 
-/* A minimal ServerHello record: version, cipher, optional supported_versions. */
-static void build_server_hello(struct bb *rec, uint16_t legacy, uint16_t cipher, uint16_t sel)
+/* A minimal ServerHello record: version, cipher, optional supported_versions; hrr: with
+ * the HelloRetryRequest random of RFC 8446 4.1.3. */
+static void build_server_hello_x(struct bb *rec, uint16_t legacy, uint16_t cipher, uint16_t sel,
+				 bool hrr)
 {
+	static const uint8_t hrr_rnd[32] = {
+		0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65,
+		0xb8, 0x91, 0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2,
+		0xc8, 0xa8, 0x33, 0x9c,
+	};
 	struct bb h = { .n = 0 };
 	uint8_t rnd[32] = { 2 };
+
+	if (hrr)
+		memcpy(rnd, hrr_rnd, sizeof(rnd));
 	size_t hs, exts;
 
 	put8(&h, 2);
@@ -304,6 +314,41 @@ static void build_server_hello(struct bb *rec, uint16_t legacy, uint16_t cipher,
 	patch(&h, exts, 2);
 	patch(&h, hs, 3);
 	wrap_record(rec, 22, h.d, h.n);
+}
+
+static void build_server_hello(struct bb *rec, uint16_t legacy, uint16_t cipher, uint16_t sel)
+{
+	build_server_hello_x(rec, legacy, cipher, sel, false);
+}
+
+void test_tls__hello_retry_request_then_real_hello(void)
+{
+	static const uint8_t ccs[] = { 20, 3, 3, 0, 1, 1 };
+	static const uint8_t app[] = { 23, 3, 3, 0, 3, 1, 2, 3 };
+	struct bb ch = { .n = 0 }, hrr = { .n = 0 }, sh = { .n = 0 };
+	struct bos_tls_conn *c = bos_tls_conn_new();
+	const struct bos_tls_info *info = bos_tls_conn_info(c);
+
+	build_chrome_hello(&ch);
+	build_server_hello_x(&hrr, 0x0303, 0x1302, 0x0304, true);
+	build_server_hello(&sh, 0x0303, 0x1302, 0x0304);
+	bos_tls_conn_feed(c, BOS_DIR_TO_SERVER, ch.d, ch.n);
+	bos_tls_conn_feed(c, BOS_DIR_TO_CLIENT, hrr.d, hrr.n);
+	bos_tls_conn_feed(c, BOS_DIR_TO_CLIENT, ccs, sizeof(ccs));	/* compat CCS */
+	BT_ASSERT(info->hello_retry);
+	BT_ASSERT(!info->server_hello_seen);
+	bos_tls_conn_feed(c, BOS_DIR_TO_SERVER, ccs, sizeof(ccs));
+	bos_tls_conn_feed(c, BOS_DIR_TO_SERVER, ch.d, ch.n);		/* second hello */
+	bos_tls_conn_feed(c, BOS_DIR_TO_CLIENT, sh.d, sh.n);		/* plaintext, parsed */
+	BT_ASSERT(info->server_hello_seen);
+	BT_ASSERT_EQ_INT(info->version, 0x0304);
+	BT_ASSERT(!info->established);
+	bos_tls_conn_feed(c, BOS_DIR_TO_CLIENT, app, sizeof(app));
+	bos_tls_conn_feed(c, BOS_DIR_TO_SERVER, app, sizeof(app));
+	BT_ASSERT(info->established);
+	BT_ASSERT_EQ_STR(info->ja3, "98487aa16281980e7d1120d399efb6a4");
+	BT_ASSERT_EQ_INT(info->anomalies, 0);
+	bos_tls_conn_free(c);
 }
 
 void test_tls__tls12_established_by_ccs_both_ways(void)

@@ -13,8 +13,9 @@
  * transaction); CONNECT: the proxy's status is the result, and after a 2xx the stream is an
  * opaque tunnel: bytes of both directions from then on go to cb->tunnel_data (client bytes
  * sent before the proxy answered are held, up to BOS_HTTP_MAX_TUNNEL_HOLD, and released
- * in order). Caps: line length, header count and bytes, stored field length, pending
- * requests (bos/limits.h "proto" section); hitting one sets a flag on the transaction.
+ * in order). Caps: line length, header count and bytes, stored field length, field bytes
+ * held per connection, pending requests (bos/limits.h "proto" section); hitting one sets
+ * a flag on the transaction.
  *
  * When a direction stops looking like HTTP (bad start line, cap on a line/header block,
  * unknown gap in a header), that direction is marked and ignored from then on; the
@@ -106,7 +107,8 @@ bool bos_http_looks_like_request(const uint8_t *p, size_t len);
 
 /*
  * Write Zeek http.log fields of t into the JSON object the caller has opened (caller adds
- * ts, uid, id.*): trans_depth, method, host, uri, referrer, version, user_agent, origin,
+ * ts, uid, id.*): trans_depth, method, host, uri (as sent; Zeek percent-decodes), referrer,
+ * version (the response's if any, else the request's, as Zeek), user_agent, origin,
  * request_body_len, response_body_len, status_code, status_msg, info_code, info_msg
  * (absent when unknown, as Zeek's "-"); bos extras: request_content_type,
  * response_content_type, and flags (array of names, only when non-empty: "no_response",

@@ -29,7 +29,8 @@ static int compare_file(const char *path, char *why, size_t wlen)
 
 	if (!p || bo < 0) {
 		if (!p != (bo < 0)) {
-			snprintf(why, wlen, "open: libpcap %s, bos %s", p ? "ok" : ebuf,
+			/* %.200s: the two messages are cut to fit, never the format. */
+			snprintf(why, wlen, "open: libpcap %.200s, bos %.200s", p ? "ok" : ebuf,
 				 bo < 0 ? err.msg : "ok");
 			ret = -1;
 		}

@@ -121,21 +121,16 @@ static void path_join(char *dst, size_t len, const char *dir, const char *file)
 	snprintf(dst, len, "%s/%s", dir, file);
 }
 
-struct ana_input *ana_add_input(struct ana *a, const char *dir, const char *file)
+/* Hash what fd holds into a new inputs[] entry named file; fd's offset is left at 0. */
+static struct ana_input *add_input_fd(struct ana *a, const char *file, int fd)
 {
-	char path[4096];
 	uint8_t md[32];
 	uint64_t size;
 	struct bos_err herr = BOS_ERR_INIT;
 	struct bos_buf hex = BOS_BUF_INIT;
 	struct ana_input *in;
-	int fd;
 
 	if (a->n_inputs >= sizeof(a->inputs) / sizeof(a->inputs[0]))
-		return NULL;
-	path_join(path, sizeof(path), dir, file);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
 		return NULL;
 	in = &a->inputs[a->n_inputs];
 	memset(in, 0, sizeof(*in));
@@ -146,8 +141,25 @@ struct ana_input *ana_add_input(struct ana *a, const char *dir, const char *file
 		snprintf(in->sha256, sizeof(in->sha256), "%s", hex.data);
 	}
 	bos_buf_release(&hex);
-	close(fd);
+	lseek(fd, 0, SEEK_SET);
 	a->n_inputs++;
+	return in;
+}
+
+struct ana_input *ana_add_input(struct ana *a, const char *dir, const char *file)
+{
+	char path[4096];
+	struct ana_input *in;
+	int fd;
+
+	if (a->n_inputs >= sizeof(a->inputs) / sizeof(a->inputs[0]))
+		return NULL;
+	path_join(path, sizeof(path), dir, file);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	in = add_input_fd(a, file, fd);
+	close(fd);
 	return in;
 }
 
@@ -187,22 +199,42 @@ static int read_lines(struct ana *a, const char *dir, const char *file, line_fn 
 {
 	char path[4096];
 	struct ana_input *in;
+	struct stat st;
 	char *line;
 	size_t len, full;
 	uint64_t lineno = 0;
 	FILE *f;
+	int fd;
 
 	path_join(path, sizeof(path), dir, file);
-	f = fopen(path, "rbe");
-	if (!f) {
+	/* O_NONBLOCK + fstat: a FIFO or a device under a log's name (a hostile case) is
+	 * skipped at once instead of blocking or reading forever. */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
 		if (errno == ENOENT)
 			return 0;
 		return bos_err_sys(err, "open %s", path);
 	}
-	in = ana_add_input(a, dir, file);
+	if (fstat(fd, &st) < 0) {
+		bos_err_sys(err, "fstat %s", path);
+		close(fd);
+		return err->code;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		ana_problem(a, file, 0, "not a regular file: ignored");
+		close(fd);
+		return 0;
+	}
+	in = add_input_fd(a, file, fd);
 	if (!in) {
-		fclose(f);
+		close(fd);
 		return bos_err_set(err, -BOS_ELIMIT, "%s: too many input files", path);
+	}
+	f = fdopen(fd, "rb");
+	if (!f) {
+		bos_err_sys(err, "fdopen %s", path);
+		close(fd);
+		return err->code;
 	}
 	in->derived = a->derived_dir && !strcmp(dir, a->derived_dir);
 	line = malloc(BOS_ANALYZE_MAX_LINE + 1);

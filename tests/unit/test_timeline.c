@@ -251,3 +251,51 @@ void test_timeline__analysis_append(void)
 	BT_ASSERT_EQ_STR(b.data, "[1]\n");
 	bos_buf_release(&b);
 }
+
+/* Hostile process.jsonl lines: over the line cap, nested past the parser's depth, not an
+ * object, wrong types everywhere, a parent loop. Each is counted or ignored; none stops
+ * the rest, and the one good exec still makes its entry. */
+void test_timeline__hostile_lines(void)
+{
+	const char *dir = bt_tmpdir();
+	struct bos_tl_opts o = { .rules = NULL, .c2 = NULL };
+	struct bos_timeline tl;
+	struct bos_err err = BOS_ERR_INIT;
+	char path[4200];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/process.jsonl", dir);
+	f = fopen(path, "w");
+	BT_ASSERT(f);
+	fputc('"', f);
+	for (int i = 0; i < (1 << 20) + 10; i++)	/* one line over BOS_TIMELINE_MAX_LINE */
+		fputc('a', f);
+	fputs("\"\n", f);
+	for (int i = 0; i < 100; i++)			/* nested deeper than 16 */
+		fputc('[', f);
+	fputs("\n[1,2]\n\"str\"\n", f);
+	fputs("{\"event\":\"process.exec\",\"key\":7,\"Image\":[],\"argv\":{},\"ts_ns\":\"x\"}\n",
+	      f);
+	fputs("{\"event\":\"file.open\",\"key\":\"9.9\",\"parent_key\":\"9.9\","
+	      "\"TargetFilename\":{\"b64\":\"!!!\"},\"flags\":5}\n", f);	/* parent of itself */
+	fputs("{\"event\":\"net.connect\",\"key\":\"9.9\",\"DestinationIp\":\"not-an-ip\","
+	      "\"DestinationPort\":-5}\n", f);
+	fputs("{\"id\":1,\"ts_ns\":1,\"event\":\"process.exec\",\"pid\":1,\"key\":\"1.1\","
+	      "\"parent_key\":null,\"Image\":\"/bin/ok\",\"CommandLine\":\"ok\",\"result\":\"ok\"}\n",
+	      f);
+	fclose(f);
+	bos_timeline_init(&tl);
+	BT_ASSERT_EQ_INT(bos_timeline_build(&tl, dir, &o, &err), 0);
+	BT_ASSERT_EQ_INT(tl.bad_lines, 4);	/* too long, too deep, an array, a string */
+	BT_ASSERT_EQ_INT(tl.lines, 8);
+	BT_ASSERT(tl.n >= 1);
+	{
+		bool ok = false;
+
+		for (size_t i = 0; i < tl.n; i++)
+			ok |= tl.entries[i].kind == BOS_TL_COMMAND &&
+			      !strcmp(tl.entries[i].summary, "ok");
+		BT_ASSERT(ok);
+	}
+	bos_timeline_release(&tl);
+}

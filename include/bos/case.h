@@ -173,7 +173,8 @@ enum bos_verify_kind {
 struct bos_verify_problem {
 	enum bos_verify_kind kind;
 	char *path;		/* relative to the case; raw bytes from disk or manifest */
-	char detail[160];	/* "size 10 != manifest 11", "symlink", "permission denied" */
+	char detail[160];	/* "size 10, manifest says 11", "is a symlink, not a regular
+				 * file", "permission denied" */
 };
 
 struct bos_verify_result {

@@ -43,7 +43,8 @@ static const char usage[] =
 	"\n"
 	"Environment: BOS_SCENARIOS_DIR (default: the scenarios/ of the source tree or\n"
 	"share/bos/scenarios), CC (default cc).\n"
-	"Exit status: 0 done (the level is printed), 1 a step failed, 2 usage.\n";
+	"Exit status: 0 done (level 8 reached and printed), 1 a step failed or the level\n"
+	"was not 8, 2 usage.\n";
 
 /* The scenario files next to this binary: <src>/build/<x>/bos -> <src>/scenarios, or
  * <prefix>/bin/bos -> <prefix>/share/bos/scenarios. */
@@ -145,7 +146,7 @@ int cmd_demo(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char scen[PATH_MAX], self[PATH_MAX], stamp[32], shown[600];
+	char scen[PATH_MAX], self[PATH_MAX], absdir[PATH_MAX], stamp[32], shown[600];
 	struct bos_buf dir = BOS_BUF_INIT, bin = BOS_BUF_INIT, casedir = BOS_BUF_INIT;
 	struct bos_buf a = BOS_BUF_INIT, b = BOS_BUF_INIT, c = BOS_BUF_INIT, d = BOS_BUF_INIT;
 	struct bos_buf log = BOS_BUF_INIT, profile = BOS_BUF_INIT;
@@ -190,13 +191,21 @@ int cmd_demo(int argc, char **argv)
 	if (!dir.len)
 		bos_buf_addf(&dir, "bos-demo-%s", bos_clock_compact(stamp, sizeof(stamp),
 								    bos_clock_now_ns()));
+	if ((mkdir(dir.data, 0755) && errno != EEXIST) || !realpath(dir.data, absdir)) {
+		fprintf(stderr, "bos: demo: %s: %s\n",
+			bos_escape_str(shown, sizeof(shown), dir.data), strerror(errno));
+		goto out;
+	}
+	/* Absolute from here on: the C2 program starts in the simulated internet's own
+	 * working directory, where a relative path to it would not resolve. */
+	bos_buf_reset(&dir);
+	bos_buf_addstr(&dir, absdir);
 	bos_buf_addf(&bin, "%s/bin", dir.data);
 	bos_buf_addf(&casedir, "%s/case", dir.data);
 	bos_buf_addf(&profile, "%s/profiles/level8.yaml", scen);
-	if ((mkdir(dir.data, 0755) && errno != EEXIST) ||
-	    (mkdir(bin.data, 0755) && errno != EEXIST)) {
+	if (mkdir(bin.data, 0755) && errno != EEXIST) {
 		fprintf(stderr, "bos: demo: mkdir %s: %s\n",
-			bos_escape_str(shown, sizeof(shown), dir.data), strerror(errno));
+			bos_escape_str(shown, sizeof(shown), bin.data), strerror(errno));
 		goto out;
 	}
 	/* the victim runs the sample as an unprivileged user: it must reach it */
@@ -285,10 +294,14 @@ int cmd_demo(int argc, char **argv)
 	}
 	printf("\nreport: %s\n", bos_escape_str(shown, sizeof(shown), d.data));
 	printf("case:   %s\n", bos_escape_str(shown, sizeof(shown), casedir.data));
-	if (json_object_get_int(lv) != 8)
+	if (json_object_get_int(lv) != 8) {
+		/* The scenario is built to reach 8: anything else means the lab or the
+		 * grading is broken, and the demo must not look like a success. */
 		fprintf(stderr, "bos: demo: expected level 8 for this scenario; see %s and the "
 				"logs beside it\n",
 			bos_escape_str(shown, sizeof(shown), c.data));
+		goto out;
+	}
 	rc = BOS_EXIT_OK;
 out:
 	json_object_put(an);

@@ -36,11 +36,13 @@ static const char usage[] =
 	"        output go to DIR; one JSON event per line to FILE (appended).\n"
 	"\n"
 	"  -p, --profile PROFILE  the network profile (default: built-in default profile)\n"
-	"  -w, --work DIR         directory for inet.nft, tls-cert.pem, c2-N.out/.err\n"
+	"  -w, --work DIR         existing directory for inet.nft, inet-setup.log,\n"
+	"                         tls-cert.pem, c2-N.out/.err\n"
 	"  -e, --events FILE      append events (JSON Lines) to FILE\n"
 	"      --uplink IF        the interface facing corp (default: every one but lo)\n"
 	"      --no-setup         skip routes and nft rules (already set up)\n"
-	"      --idle SECONDS     close silent sinkhole connections after this (default 60)\n"
+	"      --idle SECONDS     close silent sinkhole connections after this, 1..86400\n"
+	"                         (default 60)\n"
 	"\n"
 	"Exit status: 0 ok, 1 invalid profile or servers failed, 2 usage error.\n";
 
@@ -128,9 +130,19 @@ int cmd_inet(int argc, char **argv)
 		case 'n':
 			setup = false;
 			break;
-		case 'i':
-			env.idle_timeout_s = (unsigned)strtoul(optarg, NULL, 10);
+		case 'i': {
+			char *end;
+			unsigned long v;
+
+			/* strtoul alone took "abc" as 0 (then the default) and "-1" as huge. */
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (optarg[0] < '0' || optarg[0] > '9' || *end || errno || v < 1 ||
+			    v > 86400)
+				return cli_usage("inet", "--idle: want 1..86400 seconds: %s", optarg);
+			env.idle_timeout_s = (unsigned)v;
 			break;
+		}
 		case 'h':
 		default:
 			return cli_usage("inet", "bad option");

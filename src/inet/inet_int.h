@@ -8,6 +8,10 @@
 #include "bos/err.h"
 #include "bos/profile.h"
 
+/* Write all of data[0..len) to fd, retrying on EINTR and short writes. 0 or -errno (errno
+ * is left set for bos_err_sys). */
+int inet_write_all(int fd, const void *data, size_t len);
+
 /* What one DNS query was and what was answered (for the event line). */
 struct inet_dns_info {
 	char qname[256];		/* as received, labels joined with '.'; may hold any byte */

@@ -25,6 +25,7 @@
 
 #include "bos/buf.h"
 #include "bos/limits.h"
+#include "inet_int.h"
 
 #define PROFILE_VISIT_BUDGET 200000
 #define PROFILE_DEFAULT_TTL 300
@@ -1235,7 +1236,6 @@ void bos_profile_free(struct bos_profile *p)
 int bos_profile_save(const struct bos_profile *p, const char *path, struct bos_err *err)
 {
 	struct bos_buf tmp = BOS_BUF_INIT;
-	size_t off = 0;
 	int fd, ret = 0;
 
 	bos_buf_addf(&tmp, "%s.tmp.%ld", path, (long)getpid());
@@ -1244,17 +1244,8 @@ int bos_profile_save(const struct bos_profile *p, const char *path, struct bos_e
 		ret = bos_err_sys(err, "profile copy %s", tmp.data);
 		goto out;
 	}
-	while (off < p->text_len) {
-		ssize_t n = write(fd, p->text + off, p->text_len - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			ret = bos_err_sys(err, "profile copy %s: write", tmp.data);
-			break;
-		}
-		off += (size_t)n;
-	}
+	if (inet_write_all(fd, p->text, p->text_len) < 0)
+		ret = bos_err_sys(err, "profile copy %s: write", tmp.data);
 	if (!ret && fsync(fd) < 0)
 		ret = bos_err_sys(err, "profile copy %s: fsync", tmp.data);
 	if (close(fd) < 0 && !ret)

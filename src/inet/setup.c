@@ -243,25 +243,34 @@ out:
 	return ret;
 }
 
-static int write_file(const char *path, const char *data, size_t len, struct bos_err *err)
+int inet_write_all(int fd, const void *data, size_t len)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	size_t off = 0;
+	const char *p = data;
 
-	if (fd < 0)
-		return bos_err_sys(err, "inet setup: %s", path);
-	while (off < len) {
-		ssize_t n = write(fd, data + off, len - off);
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0) {
-			int ret = bos_err_sys(err, "inet setup: write %s", path);
+		if (n < 0)
+			return -errno;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
 
-			close(fd);
-			return ret;
-		}
-		off += (size_t)n;
+static int write_file(const char *path, const char *data, size_t len, struct bos_err *err)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		return bos_err_sys(err, "inet setup: %s", path);
+	if (inet_write_all(fd, data, len) < 0) {
+		int ret = bos_err_sys(err, "inet setup: write %s", path);
+
+		close(fd);
+		return ret;
 	}
 	if (close(fd) < 0)
 		return bos_err_sys(err, "inet setup: close %s", path);

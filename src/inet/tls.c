@@ -8,6 +8,7 @@
  * served. The security level is 0 so that old clients in old malware still get through:
  * this server protects nothing, its job is to complete the handshake.
  */
+#include <errno.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -179,7 +180,13 @@ int inet_tls_new(const char *dir, struct inet_tls **out, struct bos_err *err)
 			ret = bos_err_sys(err, "tls: %s", path.data);
 			goto out;
 		}
-		PEM_write_X509(f, t->certs[0].x509);
+		if (PEM_write_X509(f, t->certs[0].x509) != 1) {
+			fclose(f);
+			ERR_clear_error();
+			ret = bos_err_set(err, -EIO, "tls: %s: writing the certificate failed",
+					  path.data);
+			goto out;
+		}
 		if (fclose(f) != 0) {
 			ret = bos_err_sys(err, "tls: %s", path.data);
 			goto out;

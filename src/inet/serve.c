@@ -867,7 +867,7 @@ static int c2_start(struct server *s, const struct bos_profile_host *h, size_t i
 		goto out;
 	}
 	if (pid == 0) {
-		int devnull = open("/dev/null", O_RDONLY);
+		int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);	/* dup2 keeps fd 0 */
 		sigset_t none;
 
 		setpgid(0, 0);

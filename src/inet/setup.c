@@ -234,9 +234,11 @@ static int run(char *const argv[], int log_fd, struct bos_err *err)
 		tail[n > 0 ? n : 0] = 0;
 		while (n > 0 && (tail[n - 1] == '\n' || tail[n - 1] == ' '))
 			tail[--n] = 0;
-		ret = bos_err_set(err, -BOS_EINPUT, "inet setup: `%s` failed (status %d): %s",
-				  cmd.data, status, strrchr(tail, '\n') ? strrchr(tail, '\n') + 1 :
-									  tail);
+		/* "exit 1" / "signal 9", not the raw wait status (256 for exit 1). */
+		ret = bos_err_set(err, -BOS_EINPUT, "inet setup: `%s` failed (%s %d): %s",
+				  cmd.data, WIFEXITED(status) ? "exit" : "signal",
+				  WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status),
+				  strrchr(tail, '\n') ? strrchr(tail, '\n') + 1 : tail);
 	}
 out:
 	bos_buf_release(&cmd);

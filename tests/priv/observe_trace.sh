@@ -2,7 +2,7 @@
 # bos observe with each tracer backend: ptrace run by the victim's init, eBPF run by bos in
 # the host filtering on the sample's cgroup. process.jsonl records the sample (as the victim user), its children, its connects to the dropped and refused
 # addresses and its file changes, joined to the capture by Community ID; events.jsonl has
-# the tracer's summary.
+# the tracer's summary. Both backends' connect events join the capture by Community ID.
 . "$BOS_SRC/tests/lib/common.sh"
 . "$BOS_SRC/tests/data/samples/lab_common.sh"
 need_lab_tools
@@ -50,15 +50,35 @@ check_tracer() {
 	assert summ and summ[0]["backend"] == os.environ.get("TRACER", "ptrace") and summ[0]["processes"] >= 6, summ
 	PYEOF
 	assert_no_leftovers "$(run_id "$C")"
-	# eBPF reports a non-blocking connect's source port as 0 (known, src/trace): no join.
-	[ "$TRACER" = ptrace ] || return 0
-	# The connect the tracer saw is the SYN the capture saw (same 4-tuple).
-	sport=$($PY -c 'import json, sys
-e = [json.loads(l) for l in open(sys.argv[1])]
-print(next(x["SourcePort"] for x in e if x["event"] == "net.connect" and x.get("DestinationIp") == "203.0.113.40"))' "$P")
-	[ -n "$sport" ] || fail "no source port for the refused connect"
-	[ "$(tcount "$C/traffic.pcap" "ip.dst==203.0.113.40 && tcp.srcport==$sport && tcp.flags.syn==1")" -ge 1 ] ||
-		fail "tracer's connect (port $sport) not in the capture"
+	# Every TCP connect the tracer saw (blocking or not, answered, dropped or refused) is a
+	# SYN in the capture with the same Community ID, as Wireshark computes it (independent
+	# of bos's code); so is every DNS connect's query. The refused one to 203.0.113.40 is
+	# refused before a non-blocking connect returns, its port already released then.
+	tshark -n -r "$C/traffic.pcap" --enable-protocol communityid \
+		-Y '(tcp.flags.syn==1 && tcp.flags.ack==0) || udp.dstport==53' -T fields \
+		-e communityid -e ip.src -e tcp.srcport -e udp.srcport -e ip.dst -e tcp.dstport \
+		-e udp.dstport >"$TMP/flows-$TRACER" 2>/dev/null || fail "tshark failed"
+	$PY - "$P" "$TMP/flows-$TRACER" <<-'PYEOF' || fail "connects do not join the capture ($TRACER)"
+	import json, sys
+	evs = [json.loads(l) for l in open(sys.argv[1])]
+	flows = {}
+	for line in open(sys.argv[2]):
+	    f = line.rstrip("\n").split("\t")
+	    if len(f) == 7 and f[0]:
+	        flows[f[0]] = (f[1], int(f[2] or f[3]), f[4], int(f[5] or f[6]))
+	conns = [e for e in evs if e["event"] == "net.connect" and e.get("family") == "inet" and
+	         e.get("Protocol") in ("tcp", "udp") and
+	         (e["Protocol"] == "tcp" or e.get("DestinationPort") == 53)]
+	tcp = [e for e in conns if e["Protocol"] == "tcp"]
+	assert len(tcp) >= 6, "expected >= 6 TCP connects, got %d" % len(tcp)
+	for e in conns:
+	    want = (e.get("SourceIp"), e.get("SourcePort"), e["DestinationIp"], e["DestinationPort"])
+	    got = flows.get(e.get("CommunityId"))
+	    assert got == want, "id %d (%s, %s): CommunityId %s is %r in the capture, event %r" % (
+	        e["id"], e["Protocol"], e["result"], e.get("CommunityId"), got, want)
+	ref = [e for e in tcp if e["DestinationIp"] == "203.0.113.40"]
+	assert ref and ref[0]["SourcePort"] != 0, ref
+	PYEOF
 }
 
 check_tracer ptrace

@@ -286,6 +286,7 @@ def scen_net(evs, args):
     out = open(args[0]).read().split()
     ports = dict(kv.split("=") for kv in out if "=" in kv)
     port, closed, udp = int(ports["port"]), int(ports["closed"]), int(ports["udp"])
+    nbport = int(ports["nbport"])
     abi = args[1] if len(args) > 1 and args[1] != "-" else None
     drop = args[2:4] if len(args) > 3 else None
     lo = "127.0.0.1"
@@ -302,6 +303,11 @@ def scen_net(evs, args):
         dict({"event": "net.close"}, **({} if EBPF else {"bytes_read": 0, "bytes_written": 4})),
         {"event": "net.connect", "DestinationIp": lo, "DestinationPort": closed,
          "result": "refused", "errno": 111},
+        # Non-blocking, refused before the syscall returned (its port already released):
+        # the event still names the port the SYN left from, so it joins the capture.
+        {"event": "net.connect", "DestinationIp": lo, "DestinationPort": closed,
+         "result": lambda v: v in ("in_progress", "refused"), "SourceIp": lo,
+         "SourcePort": nbport, "CommunityId": community_id(6, lo, nbport, lo, closed)},
         {"event": "net.sendto", "DestinationIp": lo, "DestinationPort": udp, "bytes": 4,
          "Protocol": "udp", "SourceIp": lo},
         {"event": "net.recvfrom", "SourceIp": lo, "SourcePort": udp, "bytes": 4,
@@ -310,8 +316,8 @@ def scen_net(evs, args):
     if EBPF:
         # recvfrom is not traced; an unconnected UDP socket's source is the wildcard unless
         # the sender is still alive in our netns when the record is read.
-        wants[8]["SourceIp"] = lambda v: v in (lo, "0.0.0.0")
-        del wants[9]
+        wants[9]["SourceIp"] = lambda v: v in (lo, "0.0.0.0")
+        del wants[10]
     got = expect_seq(evs, wants, "net")
     conn, acc, s_close, c_close = got[3], got[4], got[5], got[6]
     if acc["DestinationPort"] != conn["SourcePort"]:
@@ -322,7 +328,7 @@ def scen_net(evs, args):
     if c_close.get("CommunityId") != conn["CommunityId"]:
         die("net: net.close of the client lacks the flow's Community ID")
     if not EBPF:
-        snd, rcv = got[8], got[9]
+        snd, rcv = got[9], got[10]
         if snd["CommunityId"] != rcv["CommunityId"] or \
                 snd["SourcePort"] != rcv["DestinationPort"]:
             die("net: UDP sendto/recvfrom do not name the same flow")

@@ -257,37 +257,73 @@ int BPF_PROG(on_enter, struct pt_regs *regs, long nr)
 	return 0;
 }
 
-/* The addresses of socket fd of the current task, from its struct sock. */
+/*
+ * The addresses of socket fd of the current task, from its struct sock, read the way
+ * getsockname(2) does (inet_getname, inet6_getname), which is what the ptrace backend asks:
+ *
+ * - the local port is inet_sport, not skc_num: a connect refused before its syscall exit
+ *   (a non-blocking connect whose RST arrived during the call, common on loopback and in the
+ *   lab) has already released its port (inet_put_port zeroes skc_num) but keeps inet_sport,
+ *   so the Community ID still names the SYN in the capture;
+ * - the local address is skc_rcv_saddr, else inet_saddr (the routed source), as getsockname.
+ *
+ * Hostile fd tables: fd is bounds-checked against the table's max_fds, and the file must be
+ * a socket inode (S_IFSOCK) before private_data is taken for a struct socket; a thread that
+ * swaps the fd between the syscall and here gets whatever that socket says, nothing worse.
+ */
+#define TBPF_S_IFMT 00170000
+#define TBPF_S_IFSOCK 0140000
+
 static __always_inline void sock_addrs(struct tbpf_event *e, __u64 fd)
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	struct file **fds = BPF_CORE_READ(fdt, fd);
+	struct file **fds;
 	struct file *f = NULL;
+	struct inet_sock *inet;
 	struct socket *so;
 	struct sock *sk;
+	__u16 sport;
 
 	e->sk_family = 0;
-	if (fd >= BPF_CORE_READ(fdt, max_fds))
+	if (!fdt || fd >= BPF_CORE_READ(fdt, max_fds))
 		return;
-	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]) || !f)
+	fds = BPF_CORE_READ(fdt, fd);
+	if (!fds || bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]) || !f)
+		return;
+	if ((BPF_CORE_READ(f, f_inode, i_mode) & TBPF_S_IFMT) != TBPF_S_IFSOCK)
 		return;
 	so = BPF_CORE_READ(f, private_data);
+	if (!so)
+		return;
 	sk = BPF_CORE_READ(so, sk);
 	if (!sk)
 		return;
+	inet = (struct inet_sock *)sk;
 	e->sk_family = BPF_CORE_READ(sk, __sk_common.skc_family);
 	e->sk_type = BPF_CORE_READ(sk, sk_type);
-	e->lport = BPF_CORE_READ(sk, __sk_common.skc_num);
+	sport = bpf_ntohs(BPF_CORE_READ(inet, inet_sport));
+	e->lport = sport ? sport : BPF_CORE_READ(sk, __sk_common.skc_num);
 	e->rport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
 	if (e->sk_family == 2) {		/* AF_INET */
 		__u32 l = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
 		__u32 r = BPF_CORE_READ(sk, __sk_common.skc_daddr);
 
+		if (!l)
+			l = BPF_CORE_READ(inet, inet_saddr);
 		__builtin_memcpy(e->laddr, &l, 4);
 		__builtin_memcpy(e->raddr, &r, 4);
 	} else if (e->sk_family == 10) {	/* AF_INET6 */
-		bpf_core_read(e->laddr, 16, &sk->__sk_common.skc_v6_rcv_saddr);
+		__u64 a[2] = { 0, 0 };
+
+		bpf_core_read(a, 16, &sk->__sk_common.skc_v6_rcv_saddr);
+		if (!a[0] && !a[1]) {
+			struct ipv6_pinfo *np = BPF_CORE_READ(inet, pinet6);
+
+			if (np)
+				bpf_core_read(a, 16, &np->saddr);
+		}
+		__builtin_memcpy(e->laddr, a, 16);
 		bpf_core_read(e->raddr, 16, &sk->__sk_common.skc_v6_daddr);
 	} else {
 		e->sk_family = 0;

@@ -1,14 +1,18 @@
 /*
  * Tracee: network syscalls on loopback (scenario "net"), in this order:
  *   1. TCP listen on 127.0.0.1:0, connect to it (connected), accept (peer = the connect);
- *   2. connect to a closed port (refused);
+ *   2. connect to a closed port (refused), then the same non-blocking: on loopback the RST
+ *      is handled before connect returns (EINPROGRESS), so the port is already released
+ *      when the syscall exits; the tracer must still name the port the SYN came from;
  *   3. UDP: sendto from one socket to another, recvfrom on the receiver;
  *   4. with argv[1], argv[2] (address, port): connect with TCP_SYNCNT=1 to a dropped
  *      address (timed out after ~3 s).
- * Prints "port=<listening port> closed=<closed port> udp=<receiver port>" for the checker.
+ * Prints "port=<listening port> closed=<closed port> udp=<receiver port>", then
+ * "nbport=<local port of the non-blocking connect>" (getsockname after it) for the checker.
  * Built with -DUSE_SOCKETCALL for i386: the first connect then goes through socketcall(2).
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
@@ -87,6 +91,13 @@ int main(int argc, char **argv)
 	a = lo(closed);
 	if (connect(r, (struct sockaddr *)&a, sizeof(a)) == 0)
 		return 6;
+	close(r);
+	r = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	if (connect(r, (struct sockaddr *)&a, sizeof(a)) == 0 ||
+	    (errno != EINPROGRESS && errno != ECONNREFUSED))
+		return 10;
+	printf("nbport=%u\n", port_of(r));
+	fflush(stdout);
 	close(r);
 
 	u1 = socket(AF_INET, SOCK_DGRAM, 0);

@@ -336,7 +336,8 @@ static const char *fstr(struct ana *a, struct json_object *o, const char *key)
 	return ana_strndup(a, json_object_get_string(v), (size_t)json_object_get_string_len(v));
 }
 
-/* Non-negative integer field; def if absent or not an integer in range. */
+/* Integer field, any sign (json-c saturates at INT64_MIN/MAX); def if absent or not an
+ * integer. Callers range-check before narrowing. */
 static int64_t fint(struct json_object *o, const char *key, int64_t def)
 {
 	struct json_object *v = field(o, key);
@@ -551,6 +552,7 @@ static void dns_line(struct ana *a, struct ana_input *in, uint64_t lineno, const
 	struct json_object *o = json_line(a, in, lineno, line, len);
 	struct bos_cls_dns d = { .cand = -1, .rcode = -1 };
 	struct json_object *ans;
+	int64_t rcode;
 	struct bos_buf joined = BOS_BUF_INIT;
 
 	if (!o)
@@ -565,9 +567,9 @@ static void dns_line(struct ana *a, struct ana_input *in, uint64_t lineno, const
 		in->skipped++;
 		goto out;
 	}
-	d.rcode = (int)fint(o, "rcode", -1);
-	if (d.rcode > 4095)
-		d.rcode = -1;
+	rcode = fint(o, "rcode", -1);
+	/* Checked before narrowing: 2^32 + 3 is not NXDOMAIN. */
+	d.rcode = rcode >= 0 && rcode <= 4095 ? (int)rcode : -1;
 	d.pkt = fpkt(o);
 	ans = field(o, "answers");
 	if (ans && json_object_is_type(ans, json_type_array)) {
@@ -848,7 +850,7 @@ static void process_line(struct ana *a, struct ana_input *in, uint64_t lineno, c
 	struct json_object *o = json_line(a, in, lineno, line, len);
 	struct bos_cls_pev pe = { .cand = -1 };
 	const char *type;
-	int64_t res;
+	int64_t res, pid;
 
 	if (!o)
 		return;
@@ -875,11 +877,13 @@ static void process_line(struct ana *a, struct ana_input *in, uint64_t lineno, c
 		in->used++;	/* a kind the classifier does not need */
 		goto out;
 	}
-	pe.pid = (int32_t)fint(o, "pid", fint(o, "ProcessId", 0));
+	pid = fint(o, "pid", fint(o, "ProcessId", 0));
+	pe.pid = pid > 0 && pid <= INT32_MAX ? (int32_t)pid : 0;
 	res = fint(o, "errno", fint(o, "result", 0));
-	if (res < 0)
-		res = -res;
-	pe.result = res > 4095 ? 4095 : (int)res;
+	/* |res| capped at 4095 without negating INT64_MIN (signed overflow). */
+	if (res < -4095 || res > 4095)
+		res = 4095;
+	pe.result = (int)(res < 0 ? -res : res);
 	if (!strcmp(type, "ExecFailed") || !strcmp(type, "exec_failed"))
 		pe.result = pe.result ? pe.result : ENOEXEC;
 	switch (pe.kind) {

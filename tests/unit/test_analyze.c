@@ -468,3 +468,27 @@ void test_analyze__manifest_symlink_and_fifo(void)
 	json_object_put(a);
 	bos_analyze_out_release(&out);
 }
+
+/* Hostile integers are range-checked before narrowing: an rcode of 2^32 + 3 is no
+ * NXDOMAIN, and errno INT64_MIN is not negated (signed overflow, UBSan). */
+void test_analyze__hostile_integers(void)
+{
+	const char *dir = fresh_dir("hostile-ints");
+	struct bos_analyze_out out;
+	struct json_object *a;
+	int ret;
+
+	put(dir, "dns.jsonl",
+	    "{\"ts\":1600000000.1,\"uid\":\"D1\",\"id.orig_h\":\"192.168.1.10\","
+	    "\"query\":\"c2.example\",\"rcode\":4294967299}\n");
+	put(dir, "process.jsonl",
+	    "{\"event\":\"process.exec\",\"id\":1,\"ts\":1600000000.0,\"pid\":-9223372036854775808,"
+	    "\"errno\":-9223372036854775808,\"image\":\"/tmp/s\"}\n");
+	a = analyze(dir, &out, &ret);
+	BT_ASSERT_EQ_INT(ret, 0);
+	BT_ASSERT(a != NULL);
+	BT_ASSERT(strstr(out.json.data, "\"nxdomain\"") == NULL);
+	BT_ASSERT(strstr(out.json.data, "\"rcode\": 3") == NULL);
+	json_object_put(a);
+	bos_analyze_out_release(&out);
+}

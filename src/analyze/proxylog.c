@@ -93,7 +93,8 @@ static struct bos_span url_host(struct bos_span url)
 	const char *p = url.p, *end = url.p + url.len;
 	const char *at, *stop;
 
-	for (const char *q = p; q + 2 < end; q++) {
+	/* Lengths compared, never q + 2 formed past the end (STYLE.md §6). */
+	for (const char *q = p; end - q > 2; q++) {
 		if (q[0] == ':' && q[1] == '/' && q[2] == '/') {
 			p = q + 3;
 			break;

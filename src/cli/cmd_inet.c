@@ -139,7 +139,8 @@ int cmd_inet(int argc, char **argv)
 			v = strtoul(optarg, &end, 10);
 			if (optarg[0] < '0' || optarg[0] > '9' || *end || errno || v < 1 ||
 			    v > 86400)
-				return cli_usage("inet", "--idle: want 1..86400 seconds: %s", optarg);
+				return cli_usage("inet", "--idle: want 1..86400 seconds: %s",
+						 optarg);
 			env.idle_timeout_s = (unsigned)v;
 			break;
 		}

@@ -169,7 +169,10 @@ static int write_analysis(const char *dir, const struct bos_buf *json, struct bo
 
 	snprintf(final, sizeof(final), "%s/analysis.json", dir);
 	snprintf(tmp, sizeof(tmp), "%s/.analysis.json.tmp-%ld", dir, (long)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	/* The case directory is not trusted: a planted file (a hard link to something else)
+	 * under the temporary name must not be truncated. Remove it, then create anew. */
+	unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0)
 		return bos_err_sys(err, "create %s", tmp);
 	while (off < json->len) {

@@ -83,9 +83,11 @@ struct bos_trace_result {
 	uint64_t truncated;		/* strings cut at BOS_MAX_STRING / argv at cap */
 	uint64_t read_errors;		/* tracee memory that could not be read (exited, EFAULT) */
 	uint64_t write_errors;		/* event lines that could not be written to events_fd */
-	/* eBPF: times the first process stopped for us because it called PTRACE_TRACEME and we,
-	 * its parent, were made its tracer; it was detached at once (see trace_run_ebpf). A lab
-	 * that runs the sample under eBPF as its parent must do the same. */
+	/* eBPF: times the command (or a thread of it) stopped for us because it called
+	 * PTRACE_TRACEME and we, its parent, were made its tracer; it was detached at that first
+	 * stop, the TRACEME handshake's SIGSTOP and exec's SIGTRAP swallowed, any other signal
+	 * delivered (see trace_run_ebpf). The lab's init does the same for the sample
+	 * (src/sandbox/victim.c). */
 	uint64_t detached;
 };
 

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,16 @@ static int drop_privs(void *ctx)
 	    setresuid(d->uid, d->uid, d->uid) < 0)
 		return errno;
 	return 0;
+}
+
+/* SIGTERM, SIGINT, SIGHUP: end the run the orderly way (the tracer kills the traced tree,
+ * writes its summary and, with eBPF, removes its cgroup) instead of dying with it. */
+static volatile sig_atomic_t stop_flag;
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
 }
 
 static void usage(void)
@@ -106,6 +117,15 @@ int cmd_trace(int argc, char **argv)
 		return cli_usage("trace", "no command given");
 	if (timeout)
 		o.deadline_ns = bos_clock_now_ns() + timeout * 1000000000LL;
+	{
+		struct sigaction sa = { .sa_handler = on_stop_signal };
+
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGHUP, &sa, NULL);
+		o.stop = &stop_flag;
+	}
 	if (out) {
 		fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 		if (fd < 0) {

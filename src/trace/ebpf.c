@@ -79,9 +79,11 @@ int trace_run_ebpf(const struct bos_trace_opts *o, char *const argv[],
 #else /* BOS_HAVE_EBPF */
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/ptrace.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -507,6 +509,80 @@ void bos_trace_ebpf_free(struct bos_trace_ebpf *e)
 
 /* ---------------------------------------------------------------- bos_trace_run */
 
+/*
+ * bos trace's own cgroup2 groups: "bos-trace-<pid>-<16 hex>" at the root of the cgroup2
+ * mount. <pid> is ours as the mounted /proc sees it (readlink /proc/self: the host's pid
+ * even when bos itself is PID 1 of a pid namespace, unless /proc was remounted there), for
+ * people and for the stale-group sweep; the random part makes the name unique whatever the
+ * pid says (two runs in two pid namespaces are both "1" to getpid). An existing name is
+ * never shared: mkdir must create it.
+ */
+#define CG_PREFIX "bos-trace-"
+#define CG_STALE_NS (60 * 1000000000LL)
+
+static long proc_self_pid(void)
+{
+	char buf[32];
+	ssize_t n = readlink("/proc/self", buf, sizeof(buf) - 1);
+	char *end;
+	long v;
+
+	if (n <= 0)
+		return (long)getpid();
+	buf[n] = '\0';
+	v = strtol(buf, &end, 10);
+	return *end || v <= 0 ? (long)getpid() : v;
+}
+
+static uint64_t cg_random(void)
+{
+	uint64_t r = 0;
+
+	if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != (ssize_t)sizeof(r))
+		r = (uint64_t)bos_clock_now_ns() ^ ((uint64_t)getpid() << 32);
+	return r;
+}
+
+static int cgroup_members(const char *dir, bool kill_all);
+
+/*
+ * Groups of earlier runs that could not remove theirs (bos trace SIGKILLed): empty, no
+ * sub-group, older than CG_STALE_NS, and their owner's pid not in our /proc. A live run's
+ * group is empty only for an instant after mkdir and before its rmdir, far below the age.
+ */
+static void sweep_stale(const char *root)
+{
+	DIR *d = opendir(root);
+	struct dirent *de;
+	int64_t now = bos_clock_now_ns();
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		char dir[512], sub[600], proc[64];
+		struct stat st;
+		char *end;
+		long owner;
+
+		if (strncmp(de->d_name, CG_PREFIX, sizeof(CG_PREFIX) - 1))
+			continue;
+		owner = strtol(de->d_name + sizeof(CG_PREFIX) - 1, &end, 10);
+		if (owner <= 0 || (*end && *end != '-'))
+			continue;
+		snprintf(dir, sizeof(dir), "%s/%s", root, de->d_name);
+		snprintf(proc, sizeof(proc), "/proc/%ld", owner);
+		if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode) ||
+		    now - ((int64_t)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec) <
+			    CG_STALE_NS ||
+		    access(proc, F_OK) == 0 || cgroup_members(dir, false) != 0)
+			continue;
+		snprintf(sub, sizeof(sub), "%s/cgroup.procs", dir);
+		if (access(sub, F_OK) == 0)	/* a cgroup, not some other directory */
+			rmdir(dir);		/* fails (ENOTEMPTY, EBUSY) if in use */
+	}
+	closedir(d);
+}
+
 /* A cgroup2 group of our own for the command (hybrid hosts: the unified mount). */
 static int make_cgroup(char *dir, size_t len, uint64_t *id, struct bos_err *err)
 {
@@ -515,17 +591,54 @@ static int make_cgroup(char *dir, size_t len, uint64_t *id, struct bos_err *err)
 	struct stat st;
 
 	for (size_t i = 0; i < BOS_ARRAY_SIZE(roots); i++) {
+		int tries = 0;
+
 		if (statfs(roots[i], &sf) < 0 || sf.f_type != CGROUP2_SUPER_MAGIC)
 			continue;
-		snprintf(dir, len, "%s/bos-trace-%d", roots[i], (int)getpid());
-		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-			return bos_err_sys(err, "ebpf: mkdir %s", dir);
-		if (stat(dir, &st) < 0)
-			return bos_err_sys(err, "ebpf: stat %s", dir);
+		sweep_stale(roots[i]);
+		for (;;) {
+			snprintf(dir, len, "%s/" CG_PREFIX "%ld-%016llx", roots[i], proc_self_pid(),
+				 (unsigned long long)cg_random());
+			if (mkdir(dir, 0755) == 0)
+				break;
+			if (errno != EEXIST || ++tries == 8) {
+				int r = bos_err_sys(err, "ebpf: mkdir %s", dir);
+
+				dir[0] = '\0';
+				return r;
+			}
+		}
+		if (stat(dir, &st) < 0) {
+			int r = bos_err_sys(err, "ebpf: stat %s", dir);
+
+			rmdir(dir);
+			dir[0] = '\0';
+			return r;
+		}
 		*id = st.st_ino;	/* a cgroup2 directory's inode number is its cgroup id */
 		return 0;
 	}
+	dir[0] = '\0';
 	return bos_err_set(err, -ENOENT, "ebpf: no cgroup2 hierarchy mounted");
+}
+
+/*
+ * Remove our group. Its last tasks may still be leaving it for a moment after they were
+ * reaped (rmdir says EBUSY while the kernel unlinks them), and on an error path a task may
+ * still be in it: kill what is there and retry for up to a second.
+ */
+static void remove_cgroup(const char *dir)
+{
+	for (int i = 0; i < 100; i++) {
+		struct timespec ts = { 0, 10 * 1000000L };
+
+		if (rmdir(dir) == 0 || errno == ENOENT)
+			return;
+		if (errno != EBUSY)
+			return;
+		cgroup_members(dir, true);
+		nanosleep(&ts, NULL);
+	}
 }
 
 static int write_file(const char *dir, const char *name, const char *s)
@@ -570,6 +683,27 @@ static int cgroup_members(const char *dir, bool kill_all)
 	}
 	close(fd);
 	return n;
+}
+
+/*
+ * The command called PTRACE_TRACEME (anti-debugging): we, its parent, became its tracer
+ * without asking, and its next signal or exec stops it for us. Let it go at that first stop
+ * as a debugger that does nothing would: the SIGSTOP of the TRACEME-then-raise(SIGSTOP)
+ * handshake and the SIGTRAP a traced exec sends itself are swallowed (they exist only
+ * because it is traced), any other signal is delivered. The lab's init does the same
+ * (src/sandbox/victim.c, let_go).
+ */
+static void let_go(pid_t pid, int status)
+{
+	int sig = WSTOPSIG(status);
+	siginfo_t si;
+
+	if (sig == SIGSTOP)
+		sig = 0;
+	else if (sig == SIGTRAP && ptrace(PTRACE_GETSIGINFO, pid, NULL, &si) == 0 &&
+		 si.si_code == SI_USER && si.si_pid == pid)
+		sig = 0;	/* exec's own SIGTRAP (a kill(getpid(), SIGTRAP) looks the same) */
+	ptrace(PTRACE_DETACH, pid, NULL, (void *)(uintptr_t)sig);
 }
 
 int trace_run_ebpf(const struct bos_trace_opts *o, char *const argv[],
@@ -645,18 +779,16 @@ int trace_run_ebpf(const struct bos_trace_opts *o, char *const argv[],
 
 	for (;;) {
 		bos_trace_ebpf_poll(e, 100);
-		while (!reaped && waitpid(pid, &status, WNOHANG | __WALL) == pid) {
+		/* Any of our children (bos_trace_run's contract: only the command): a thread
+		 * of it that called PTRACE_TRACEME stops for us under its own id. */
+		for (pid_t w; (w = waitpid(-1, &status, WNOHANG | __WALL)) > 0;) {
 			if (WIFSTOPPED(status)) {
-				/* The sample called PTRACE_TRACEME (anti-debugging): we, its
-				 * parent, became its tracer without asking. Let it go at its
-				 * first stop, delivering the signal it stopped for, so it runs
-				 * as it would with no debugger around. */
-				ptrace(PTRACE_DETACH, pid, 0, WSTOPSIG(status));
+				let_go(w, status);
 				e->res.detached++;
-				continue;
+			} else if (w == pid) {
+				reaped = true;
+				res->first_status = status;
 			}
-			reaped = true;
-			res->first_status = status;
 		}
 		if ((o->stop && *o->stop) || (o->deadline_ns && bos_clock_now_ns() >= o->deadline_ns)) {
 			if (!e->t.killing)
@@ -679,7 +811,7 @@ int trace_run_ebpf(const struct bos_trace_opts *o, char *const argv[],
 	ret = 0;
 out:
 	if (cg[0])
-		rmdir(cg);
+		remove_cgroup(cg);
 	for (int i = 0; i < 2; i++) {
 		if (sync[i] >= 0)
 			close(sync[i]);

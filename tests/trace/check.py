@@ -282,6 +282,29 @@ def scen_antidebug(evs, args):
                    "antidebug")
 
 
+def scen_traceme(evs, args):
+    """progs/traceme.c under eBPF: PTRACE_TRACEME works (nothing holds the tracer slot), the
+    parent it made its tracer lets it go, and it runs to its end: the stop handshake (mode
+    "stop"), the exec of its second stage and that stage's file."""
+    mode, out = args[0], open(args[1]).read()
+    want_out = ["traceme=0", "stage2 ok"]
+    if mode == "stop":
+        want_out[1:1] = ["after-stop", "usr1=1"]
+    if out.split("\n")[:len(want_out)] != want_out:
+        die("traceme: output %r, expected the lines %r" % (out, want_out))
+    wants = [{"event": "process.ptrace", "request_name": "PTRACE_TRACEME", "result": "ok"}]
+    if mode == "stop":
+        wants += [{"event": "process.kill", "signal": 19, "result": "ok"},
+                  {"event": "process.kill", "signal": 10, "result": "ok"}]
+    wants += [
+        {"event": "process.exec", "result": "ok", "argv": lambda v: v and v[-1] == "stage2"},
+        {"event": "file.open", "TargetFilename": endswith("traceme-stage2.txt"),
+         "result": "ok"},
+        {"event": "process.exit", "exit_code": 0},
+    ]
+    expect_seq(evs, wants, "traceme " + mode)
+
+
 def scen_net(evs, args):
     out = open(args[0]).read().split()
     ports = dict(kv.split("=") for kv in out if "=" in kv)
@@ -347,7 +370,8 @@ def scen_net(evs, args):
 SCENARIOS = {
     "files": scen_files, "procs": scen_procs, "threadexec": scen_threadexec,
     "memfd": scen_memfd, "script": scen_script, "antidebug": scen_antidebug,
-    "net": scen_net, "execfail": scen_execfail, "schema": lambda evs, args: None,
+    "net": scen_net, "execfail": scen_execfail, "traceme": scen_traceme,
+    "schema": lambda evs, args: None,
 }
 
 

@@ -28,6 +28,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -358,17 +359,44 @@ static int init_code(int st)
 	return 255;
 }
 
-/* Reap every process of the namespace (we are its PID 1) until none is left. */
+/*
+ * A sample that called ptrace(PTRACE_TRACEME) made us, its parent, its tracer: possible when
+ * no ptrace tracer runs here (eBPF or no tracer), and the anti-debugging check it is meant
+ * to be (docs/process-events.md, Backends). Its next signal or exec stops it and waits for
+ * us. We let go at once, as a debugger that does nothing would: the SIGSTOP of the usual
+ * TRACEME-then-raise(SIGSTOP) handshake and the SIGTRAP a traced exec sends itself are
+ * swallowed (they exist only because it is traced), any other signal is delivered. Only
+ * ptrace stops reach us (no WUNTRACED), so a stop is always one of these.
+ */
+static void let_go(pid_t tid, int st)
+{
+	int sig = WSTOPSIG(st);
+	siginfo_t si;
+
+	if (sig == SIGSTOP)
+		sig = 0;
+	else if (sig == SIGTRAP && ptrace(PTRACE_GETSIGINFO, tid, NULL, &si) == 0 &&
+		 si.si_code == SI_USER && si.si_pid == tid)
+		sig = 0;	/* exec's own SIGTRAP (a kill(getpid(), SIGTRAP) looks the same) */
+	ptrace(PTRACE_DETACH, tid, NULL, (void *)(uintptr_t)sig);
+}
+
+/* Reap every process of the namespace (we are its PID 1) until none is left. __WALL: a
+ * thread of the sample that made us its tracer reports to us under its own id. */
 static void reap_all(pid_t child, int *code)
 {
 	for (;;) {
 		int st;
-		pid_t w = waitpid(-1, &st, 0);
+		pid_t w = waitpid(-1, &st, __WALL);
 
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0)
 			break;
+		if (WIFSTOPPED(st)) {
+			let_go(w, st);
+			continue;
+		}
 		if (w == child)
 			*code = init_code(st);
 	}

@@ -36,7 +36,7 @@ for mode in stop exec; do
 	# check.py's scenario without its `bos trace` schema (in the lab the first process has
 	# the init as its parent, with a key).
 	TRACE_BACKEND=ebpf $PY - "$BOS_SRC/tests/trace/check.py" "$C/process.jsonl" "$mode" \
-		"$C/sample-output.log" <<-'PYEOF' || fail "$mode: process.jsonl lacks the later activity"
+		"$C/sample-output.log" <<-'PYEOF' || fail "$mode: no later activity"
 	import importlib.util, sys
 	spec = importlib.util.spec_from_file_location("check", sys.argv[1])
 	check = importlib.util.module_from_spec(spec)
@@ -45,7 +45,8 @@ for mode in stop exec; do
 	assert evs[-1]["event"] == "trace.summary" and evs[-1]["lost"] == 0, evs[-1]
 	check.scen_traceme(evs, sys.argv[3:])
 	PYEOF
-	grep -q '"TargetFilename":"traceme-stage2.txt","flags":"O_WRONLY|O_CREAT' "$C/process.jsonl" ||
+	grep -q '"TargetFilename":"traceme-stage2.txt","flags":"O_WRONLY|O_CREAT' \
+		"$C/process.jsonl" ||
 		fail "$mode: stage 2's file not in process.jsonl"
 	assert_no_leftovers "$(run_id "$C")"
 done

@@ -99,7 +99,8 @@ done
 wait
 for i in 1 2; do
 	grep -Eq '^0::/bos-trace-[0-9]+-[0-9a-f]{16}$' "$TMP/ns$i.out" ||
-		fail "pidns run $i: not in a group of its own: $(cat "$TMP/ns$i.out" "$TMP/ns$i.err")"
+		fail "pidns run $i: not in a group of its own: $(cat "$TMP/ns$i.out" \
+			"$TMP/ns$i.err")"
 done
 [ "$(grep -h '^0::' "$TMP/ns1.out")" != "$(grep -h '^0::' "$TMP/ns2.out")" ] ||
 	fail "two runs in pid namespaces shared a group: $(cat "$TMP/ns1.out")"

@@ -24,6 +24,7 @@
 
 #include "bos/case.h"
 #include "bos/escape.h"
+#include "bos/file.h"
 #include "bos/limits.h"
 
 /* ---- arena ---- */
@@ -155,7 +156,7 @@ struct ana_input *ana_add_input(struct ana *a, const char *dir, const char *file
 	if (a->n_inputs >= sizeof(a->inputs) / sizeof(a->inputs[0]))
 		return NULL;
 	path_join(path, sizeof(path), dir, file);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = bos_open_regular(path, NULL);	/* never wait on a FIFO planted in a case */
 	if (fd < 0)
 		return NULL;
 	in = add_input_fd(a, file, fd);
@@ -199,7 +200,6 @@ static int read_lines(struct ana *a, const char *dir, const char *file, line_fn 
 {
 	char path[4096];
 	struct ana_input *in;
-	struct stat st;
 	char *line;
 	size_t len, full;
 	uint64_t lineno = 0;
@@ -207,24 +207,17 @@ static int read_lines(struct ana *a, const char *dir, const char *file, line_fn 
 	int fd;
 
 	path_join(path, sizeof(path), dir, file);
-	/* O_NONBLOCK + fstat: a FIFO or a device under a log's name (a hostile case) is
-	 * skipped at once instead of blocking or reading forever. */
-	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return 0;
-		return bos_err_sys(err, "open %s", path);
-	}
-	if (fstat(fd, &st) < 0) {
-		bos_err_sys(err, "fstat %s", path);
-		close(fd);
-		return err->code;
-	}
-	if (!S_ISREG(st.st_mode)) {
+	/* A FIFO or a device under a log's name (a hostile case) is skipped at once
+	 * instead of blocking or reading forever. */
+	fd = bos_open_regular(path, err);
+	if (fd == -ENOENT)
+		return 0;
+	if (fd == -BOS_EINPUT) {
 		ana_problem(a, file, 0, "not a regular file: ignored");
-		close(fd);
 		return 0;
 	}
+	if (fd < 0)
+		return fd;
 	in = add_input_fd(a, file, fd);
 	if (!in) {
 		close(fd);

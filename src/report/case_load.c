@@ -17,6 +17,7 @@
 #include "report_int.h"
 #include "bos/case.h"
 #include "bos/escape.h"
+#include "bos/file.h"
 #include "bos/limits.h"
 #include "bos/net.h"
 
@@ -119,9 +120,9 @@ static int load_json(const char *dir, const char *name, struct json_object **out
 
 	*out = NULL;
 	bos_buf_addf(&path, "%s/%s", dir, name);
-	fd = open(path.data, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	fd = bos_open_regular(path.data, err);
 	if (fd < 0) {
-		ret = errno == ENOENT ? 0 : bos_err_sys(err, "open %s", path.data);
+		ret = fd == -ENOENT ? 0 : fd;
 		goto out;
 	}
 	while ((n = read(fd, chunk, sizeof(chunk))) > 0) {
@@ -346,10 +347,11 @@ uint64_t rp_each_log(const struct rp_case *c, const char *name, rp_line_fn fn, v
 	FILE *f;
 	uint64_t n = 0;
 	bool over = false;
-	int ch;
+	int ch, code;
 
 	bos_buf_addf(&path, "%s/%s", c->net_dir, name);
-	f = fopen(path.data, "rbe");
+	/* A FIFO or device under a log's name is skipped, not waited on. */
+	f = bos_fopen_regular(path.data, &code, NULL);
 	bos_buf_release(&path);
 	if (!f)
 		return 0;

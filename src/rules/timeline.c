@@ -24,10 +24,12 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "bos/timeline.h"
 #include "bos/buf.h"
 #include "bos/clock.h"
+#include "bos/file.h"
 #include "bos/limits.h"
 
 #define MAX_PROCS 65536
@@ -376,9 +378,9 @@ static int each_line(const char *dir, const char *name, line_fn fn, void *arg, u
 	int c, ret = 0;
 
 	bos_buf_addf(&path, "%s/%s", dir, name);
-	f = fopen(path.data, "rbe");
+	f = bos_fopen_regular(path.data, &ret, err);
 	if (!f) {
-		ret = errno == ENOENT ? 1 : bos_err_sys(err, "open %s", path.data);
+		ret = ret == -ENOENT ? 1 : ret;
 		goto out;
 	}
 	tok = json_tokener_new_ex(16);
@@ -1160,19 +1162,20 @@ static int c2_from_analysis(struct bos_timeline *tl, const char *dir, bool *foun
 {
 	struct bos_buf path = BOS_BUF_INIT;
 	struct json_object *root, *c2;
-	int ret = 0;
+	int fd, ret = 0;
 
 	*found = false;
 	bos_buf_addf(&path, "%s/analysis.json", dir);
-	root = json_object_from_file(path.data);
+	fd = bos_open_regular(path.data, err);
+	if (fd < 0) {
+		bos_buf_release(&path);
+		return fd == -ENOENT ? 0 : fd;
+	}
+	root = json_object_from_fd(fd);
+	close(fd);
 	if (!root) {
-		FILE *f = fopen(path.data, "rbe");
-
-		if (f) {
-			fclose(f);
-			/* Present but unreadable JSON: a broken analysis, not a missing one. */
-			ret = bos_err_set(err, -BOS_EINPUT, "%s: not valid JSON", path.data);
-		}
+		/* Present but unreadable JSON: a broken analysis, not a missing one. */
+		ret = bos_err_set(err, -BOS_EINPUT, "%s: not valid JSON", path.data);
 		bos_buf_release(&path);
 		return ret;
 	}
@@ -1453,9 +1456,10 @@ int bos_timeline_build(struct bos_timeline *tl, const char *dir, const struct bo
 	for (size_t i = 0; i < BOS_ARRAY_SIZE(net); i++) {
 		struct bos_buf p = BOS_BUF_INIT;
 		FILE *f;
+		int code;
 
 		bos_buf_addf(&p, "%s/%s", o->net_dir ? o->net_dir : dir, net[i].name);
-		f = fopen(p.data, "rbe");
+		f = bos_fopen_regular(p.data, &code, NULL);
 		if (f) {
 			tl->have_net = true;
 			fclose(f);
@@ -1465,9 +1469,10 @@ int bos_timeline_build(struct bos_timeline *tl, const char *dir, const struct bo
 	{
 		struct bos_buf p = BOS_BUF_INIT;
 		FILE *f;
+		int code;
 
 		bos_buf_addf(&p, "%s/process.jsonl", dir);
-		f = fopen(p.data, "rbe");
+		f = bos_fopen_regular(p.data, &code, NULL);
 		if (f) {
 			tl->have_process = true;
 			fclose(f);

@@ -177,9 +177,19 @@ struct bos_verify_problem {
 				 * file", "permission denied" */
 };
 
+/*
+ * Files that `bos net`, `bos analyze`, `bos report` and `bos export` write into a case
+ * after it was sealed. They are derived: re-created at will from the recorded files, so
+ * they are not in the manifest, and verify lists them apart (a regular file of one of
+ * these names at the top of the case) instead of reporting them as unexpected.
+ */
+extern const char *const bos_case_derived_files[];
+extern const size_t bos_case_n_derived;
+
 struct bos_verify_result {
 	struct bos_manifest manifest;
 	size_t nchecked;	/* manifest entries found intact */
+	uint32_t derived;	/* bit i: bos_case_derived_files[i] is there (not verified) */
 	struct bos_verify_problem *problems;
 	size_t nproblems;	/* capped at BOS_CASE_MAX_PROBLEMS; truncated says if more */
 	bool truncated;

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bos/compiler.h"
 #include "bos/escape.h"
 #include "bos/limits.h"
 #include "case_int.h"
@@ -162,16 +163,39 @@ static int find_cmp(const void *key, const void *elem)
 	return strcmp(key, ((const struct bos_manifest_file *)elem)->path);
 }
 
+const char *const bos_case_derived_files[] = {
+	"analysis.json", "report.html", "case.stix.json", "conn.jsonl", "dns.jsonl",
+	"http.jsonl", "tls.jsonl", "net_stats.json",
+};
+const size_t bos_case_n_derived = BOS_ARRAY_SIZE(bos_case_derived_files);
+
+/* Index in bos_case_derived_files of a top-level regular file, or -1. */
+static int derived_index(const char *relpath, const struct stat *st)
+{
+	if (!S_ISREG(st->st_mode))
+		return -1;
+	for (size_t i = 0; i < bos_case_n_derived; i++)
+		if (!strcmp(relpath, bos_case_derived_files[i]))
+			return (int)i;
+	return -1;
+}
+
 static int unexpected_fn(void *ctx, const char *relpath, int parentfd, const char *name,
 			 const struct stat *st, struct bos_err *err)
 {
 	struct vctx *v = ctx;
 	const struct bos_manifest *m = &v->res->manifest;
+	int d;
 
 	(void)parentfd;
 	(void)name;
 	(void)err;
-	if (!bsearch(relpath, m->files, m->nfiles, sizeof(*m->files), find_cmp))
+	if (bsearch(relpath, m->files, m->nfiles, sizeof(*m->files), find_cmp))
+		return 0;
+	d = derived_index(relpath, st);
+	if (d >= 0)
+		v->res->derived |= 1u << d;
+	else
 		add_problem(v, BOS_VERIFY_UNEXPECTED, relpath, "%s not in the manifest",
 			    case_mode_str(st->st_mode));
 	return 0;

@@ -73,6 +73,10 @@ int cmd_verify(int argc, char **argv)
 		}
 		if (res.truncated)
 			printf("(more problems not listed)\n");
+		for (size_t i = 0; i < bos_case_n_derived; i++)
+			if (res.derived & (1u << i))
+				printf("derived: %s: written after the case was sealed; not "
+				       "covered by the manifest\n", bos_case_derived_files[i]);
 	}
 	if (res.nproblems == 0) {
 		rc = BOS_EXIT_OK;

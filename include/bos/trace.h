@@ -128,16 +128,6 @@ int bos_trace_ebpf_stop(struct bos_trace_ebpf *e, struct bos_trace_result *res,
 void bos_trace_ebpf_free(struct bos_trace_ebpf *e);
 
 /*
- * Community ID v1 (https://github.com/corelight/community-id-spec) of a flow, seed 0:
- * "1:" + base64(SHA-1(seed, saddr, daddr, proto, 0, sport, dport)) with the endpoints
- * ordered. family is AF_INET (4-byte addresses) or AF_INET6 (16-byte); ports in host order.
- * dst must hold at least BOS_TRACE_COMMUNITY_ID_LEN bytes. Returns 0 or -EINVAL.
- */
-#define BOS_TRACE_COMMUNITY_ID_LEN 32
-int bos_trace_community_id(char *dst, int family, uint8_t proto, const uint8_t *saddr,
-			   uint16_t sport, const uint8_t *daddr, uint16_t dport);
-
-/*
  * The "#!" line of a script (first bytes of the file, hostile): interpreter path and its
  * optional single argument, split like the kernel's binfmt_script (whitespace-separated,
  * line cut at BOS_TRACE_SHEBANG_MAX). Outputs are views into data. Returns BOS_PARSE_OK,

@@ -296,9 +296,8 @@ static void make_cid(char *cid, int type, const struct saddr *local, const struc
 	if (!p || local->family != remote->family ||
 	    (local->family != AF_INET && local->family != AF_INET6))
 		return;
-	if (bos_trace_community_id(cid, local->family, p, local->addr, local->port,
-				   remote->addr, remote->port) < 0)
-		cid[0] = '\0';
+	bos_community_id_v1(cid, 0, local->addr, remote->addr, local->family == AF_INET6, p,
+			    local->port, remote->port);
 }
 
 static void readlink_fd(pid_t pid, int fd, struct bos_buf *b)
@@ -1128,7 +1127,7 @@ static void exit_net(struct tracer *t, struct task *tk, int64_t rv)
 	struct saddr remote = { 0 }, local = { 0 };
 	bool have_remote = false, have_local = false;
 	const char *ev, *res = NULL;
-	char cid[BOS_TRACE_COMMUNITY_ID_LEN] = "";
+	char cid[BOS_COMMUNITY_ID_LEN] = "";
 
 	if (f)
 		type = f->type;

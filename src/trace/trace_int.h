@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "bos/community_id.h"
 #include "bos/buf.h"
 #include "bos/json.h"
 #include "bos/trace.h"
@@ -81,7 +82,7 @@ struct fdent {
 	uint64_t rd, wr;	/* bytes read/received, written/sent */
 	uint64_t open_id;	/* id of the event that opened it */
 	char *path;		/* file path (heap) or NULL */
-	char cid[BOS_TRACE_COMMUNITY_ID_LEN];	/* community id once connected/accepted */
+	char cid[BOS_COMMUNITY_ID_LEN];	/* community id once connected/accepted */
 };
 
 /* A process (thread group). Threads point at it; it is freed when the last one goes. */

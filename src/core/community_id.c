@@ -13,7 +13,7 @@
 #include <openssl/sha.h>
 #include <string.h>
 
-#include "bos/flow.h"
+#include "bos/community_id.h"
 
 void bos_community_id_v1(char out[BOS_COMMUNITY_ID_LEN], uint16_t seed, const uint8_t *saddr,
 			 const uint8_t *daddr, bool v6, uint8_t proto, uint16_t sport,
@@ -57,4 +57,28 @@ void bos_community_id_v1(char out[BOS_COMMUNITY_ID_LEN], uint16_t seed, const ui
 	out[0] = '1';
 	out[1] = ':';
 	EVP_EncodeBlock((unsigned char *)out + 2, md, SHA_DIGEST_LENGTH);
+}
+
+void bos_icmp_ports(bool v6, uint8_t type, uint8_t code, uint16_t *sport, uint16_t *dport,
+		    bool *one_way)
+{
+	static const uint8_t v4_pairs[][2] = {{8, 0},	{0, 8},	 {13, 14}, {14, 13}, {15, 16},
+					      {16, 15}, {10, 9}, {9, 10},  {17, 18}, {18, 17}};
+	static const uint8_t v6_pairs[][2] = {{128, 129}, {129, 128}, {133, 134}, {134, 133},
+					      {135, 136}, {136, 135}, {130, 131}, {131, 130},
+					      {144, 145}, {145, 144}, {146, 147}, {147, 146}};
+	const uint8_t(*pairs)[2] = v6 ? v6_pairs : v4_pairs;
+	size_t n =
+	    v6 ? sizeof(v6_pairs) / sizeof(v6_pairs[0]) : sizeof(v4_pairs) / sizeof(v4_pairs[0]);
+
+	*sport = type;
+	for (size_t i = 0; i < n; i++) {
+		if (pairs[i][0] == type) {
+			*dport = pairs[i][1];
+			*one_way = false;
+			return;
+		}
+	}
+	*dport = code;
+	*one_way = true;
 }

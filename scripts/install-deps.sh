@@ -10,8 +10,8 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 build=(build-essential cmake pkg-config clang llvm lld libclang-rt-14-dev gcc-multilib)
-libs=(libpcap-dev libssl-dev libmagic-dev libjson-c-dev libsqlite3-dev libyaml-dev
-      libbpf-dev bpftool libelf-dev zlib1g-dev libcap-dev)
+libs=(libpcap-dev libssl-dev libmagic-dev libjson-c-dev libyaml-dev
+      libbpf-dev bpftool libelf-dev zlib1g-dev)  # libelf, zlib: what libbpf links with
 runtime=(iproute2 nftables dnsmasq-base squid openssl procps util-linux file ca-certificates)
 tests=(python3 python3-jsonschema tshark strace coreutils
        curl bind9-dnsutils tcpdump  # inet priv tests: real HTTP(S)/DNS clients, SYN-only capture

@@ -17,6 +17,10 @@ const char *bos_escape_str(char *dst, size_t dstlen, const char *s);
 bool bos_utf8_valid(const void *data, size_t len);
 /* Standard base64 (RFC 4648) of data appended to out. */
 void bos_base64(struct bos_buf *out, const void *data, size_t len);
+/* Decode standard base64 text (NUL-terminated) and append the bytes to out. Characters
+ * outside the alphabet ('=' padding, whitespace) are skipped, so hostile text can only
+ * produce bytes, never an error or an over-read. */
+void bos_base64_decode(struct bos_buf *out, const char *text);
 /* Lower-case hex of data appended to out. */
 void bos_hex(struct bos_buf *out, const void *data, size_t len);
 

@@ -132,6 +132,39 @@ void bos_base64(struct bos_buf *out, const void *data, size_t len)
 	}
 }
 
+static int base64_value(unsigned char ch)
+{
+	if (ch >= 'A' && ch <= 'Z')
+		return ch - 'A';
+	if (ch >= 'a' && ch <= 'z')
+		return ch - 'a' + 26;
+	if (ch >= '0' && ch <= '9')
+		return ch - '0' + 52;
+	if (ch == '+')
+		return 62;
+	if (ch == '/')
+		return 63;
+	return -1;
+}
+
+void bos_base64_decode(struct bos_buf *out, const char *text)
+{
+	unsigned acc = 0, bits = 0;
+
+	for (const char *p = text; *p; p++) {
+		int x = base64_value((unsigned char)*p);
+
+		if (x < 0)
+			continue;
+		acc = (acc << 6 | (unsigned)x) & 0xffffff;	/* keep only what is pending */
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			bos_buf_addch(out, (char)((acc >> bits) & 0xff));
+		}
+	}
+}
+
 void bos_hex(struct bos_buf *out, const void *data, size_t len)
 {
 	static const char hexd[] = "0123456789abcdef";

@@ -50,21 +50,6 @@ bool rp_int(struct json_object *o, const char *k, int64_t *out)
 	return true;
 }
 
-static int b64val(int ch)
-{
-	if (ch >= 'A' && ch <= 'Z')
-		return ch - 'A';
-	if (ch >= 'a' && ch <= 'z')
-		return ch - 'a' + 26;
-	if (ch >= '0' && ch <= '9')
-		return ch - '0' + 52;
-	if (ch == '+')
-		return 62;
-	if (ch == '/')
-		return 63;
-	return -1;
-}
-
 void rp_text(struct bos_buf *out, struct json_object *v)
 {
 	if (!v)
@@ -85,20 +70,9 @@ void rp_text(struct bos_buf *out, struct json_object *v)
 	case json_type_object: {
 		/* bos writes bytes that are not UTF-8 as {"b64": "..."} (bos/json.h). */
 		const char *s = rp_str(v, "b64");
-		unsigned acc = 0, bits = 0;
 
-		for (; s && *s; s++) {
-			int x = b64val((unsigned char)*s);
-
-			if (x < 0)
-				continue;
-			acc = (acc << 6) | (unsigned)x;
-			bits += 6;
-			if (bits >= 8) {
-				bits -= 8;
-				bos_buf_addch(out, (char)((acc >> bits) & 0xff));
-			}
-		}
+		if (s)
+			bos_base64_decode(out, s);
 		break;
 	}
 	case json_type_null:

@@ -29,6 +29,7 @@
 #include "bos/timeline.h"
 #include "bos/buf.h"
 #include "bos/clock.h"
+#include "bos/escape.h"
 #include "bos/file.h"
 #include "bos/limits.h"
 
@@ -296,21 +297,6 @@ static void evid(char *dst, size_t len, const char *file, struct json_object *o,
 
 typedef void (*line_fn)(struct json_object *o, uint64_t line, void *arg);
 
-static int b64val(int ch)
-{
-	if (ch >= 'A' && ch <= 'Z')
-		return ch - 'A';
-	if (ch >= 'a' && ch <= 'z')
-		return ch - 'a' + 26;
-	if (ch >= '0' && ch <= '9')
-		return ch - '0' + 52;
-	if (ch == '+')
-		return 62;
-	if (ch == '/')
-		return 63;
-	return -1;
-}
-
 /* {"b64": "..."} (bos's form of bytes that are not UTF-8, docs/process-events.md) as a
  * json-c string of the exact bytes, or NULL if v is not that form. */
 static struct json_object *unb64(struct json_object *v)
@@ -318,24 +304,11 @@ static struct json_object *unb64(struct json_object *v)
 	struct json_object *b = NULL;
 	struct bos_buf out = BOS_BUF_INIT;
 	struct json_object *s;
-	const char *p;
-	unsigned acc = 0, bits = 0;
 
 	if (!json_object_is_type(v, json_type_object) || json_object_object_length(v) != 1 ||
 	    !json_object_object_get_ex(v, "b64", &b) || !json_object_is_type(b, json_type_string))
 		return NULL;
-	for (p = json_object_get_string(b); *p; p++) {
-		int x = b64val((unsigned char)*p);
-
-		if (x < 0)
-			continue;
-		acc = (acc << 6) | (unsigned)x;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			bos_buf_addch(&out, (char)((acc >> bits) & 0xff));
-		}
-	}
+	bos_base64_decode(&out, json_object_get_string(b));
 	s = json_object_new_string_len(out.data, (int)out.len);
 	bos_buf_release(&out);
 	return s;

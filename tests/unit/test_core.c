@@ -200,3 +200,23 @@ void test_json__integer_extremes_and_negative_epoch(void)
 	BT_ASSERT_EQ_STR(b.data, "[-9223372036854775808,0,7,-0.001500,0.000005]");
 	bos_buf_release(&b);
 }
+
+void test_escape__base64_decode_roundtrip_and_junk(void)
+{
+	static const uint8_t bytes[] = { 0x00, 0xff, 0x10, 0x80, 0x7f, 'a', 0xfe };
+	struct bos_buf enc = BOS_BUF_INIT, dec = BOS_BUF_INIT;
+
+	for (size_t n = 0; n <= sizeof(bytes); n++) {
+		bos_buf_reset(&enc);
+		bos_buf_reset(&dec);
+		bos_base64(&enc, bytes, n);
+		bos_base64_decode(&dec, enc.data);
+		BT_ASSERT_EQ_INT(dec.len, n);
+		BT_ASSERT_EQ_MEM(dec.data, bytes, n);
+	}
+	bos_buf_reset(&dec);
+	bos_base64_decode(&dec, "Zm9v\n YmFy!*");	/* junk between and after is skipped */
+	BT_ASSERT_EQ_STR(dec.data, "foobar");
+	bos_buf_release(&enc);
+	bos_buf_release(&dec);
+}

@@ -46,9 +46,36 @@ const char *bos_pkt_skip_name(enum bos_pkt_skip s)
 	return skip_names[s];
 }
 
+/* Dotted quad without printf (glibc's inet_ntop uses sprintf): every log line has two. */
+static bool ipv4_str(char *dst, size_t len, const uint8_t addr[4])
+{
+	char tmp[16];
+	size_t n = 0;
+
+	for (int i = 0; i < 4; i++) {
+		unsigned v = addr[i];
+
+		if (i)
+			tmp[n++] = '.';
+		if (v >= 100)
+			tmp[n++] = (char)('0' + v / 100);
+		if (v >= 10)
+			tmp[n++] = (char)('0' + v / 10 % 10);
+		tmp[n++] = (char)('0' + v % 10);
+	}
+	if (n >= len)
+		return false;
+	memcpy(dst, tmp, n);
+	dst[n] = '\0';
+	return true;
+}
+
 const char *bos_pkt_addr_str(char *dst, size_t len, const uint8_t addr[16], bool v6)
 {
-	if (!inet_ntop(v6 ? AF_INET6 : AF_INET, addr, dst, (socklen_t)len))
+	bool ok = v6 ? inet_ntop(AF_INET6, addr, dst, (socklen_t)len) != NULL
+		     : ipv4_str(dst, len, addr);
+
+	if (!ok && len)
 		snprintf(dst, len, "?");
 	return dst;
 }

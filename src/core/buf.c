@@ -55,7 +55,8 @@ void bos_buf_add(struct bos_buf *b, const void *data, size_t len)
 {
 	if (!len)
 		return;
-	bos_buf_grow(b, len);
+	if (len >= b->alloc - b->len)	/* also true for the static empty buffer (alloc 0) */
+		bos_buf_grow(b, len);
 	memcpy(b->data + b->len, data, len);
 	b->len += len;
 	b->data[b->len] = '\0';
@@ -68,7 +69,8 @@ void bos_buf_addstr(struct bos_buf *b, const char *s)
 
 void bos_buf_addch(struct bos_buf *b, char c)
 {
-	bos_buf_grow(b, 1);
+	if (b->len + 1 >= b->alloc)
+		bos_buf_grow(b, 1);
 	b->data[b->len++] = c;
 	b->data[b->len] = '\0';
 }

@@ -97,7 +97,13 @@ bool bos_utf8_valid(const void *data, size_t len)
 	size_t i = 0;
 
 	while (i < len) {
-		size_t n = utf8_seq_len(p + i, len - i);
+		size_t n;
+
+		if (p[i] - 1u < 0x7fu) {	/* ASCII other than NUL: the common case */
+			i++;
+			continue;
+		}
+		n = utf8_seq_len(p + i, len - i);
 
 		if (!n)
 			return false;

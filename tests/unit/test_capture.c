@@ -318,3 +318,16 @@ void test_decode__null_loopback_icmp(void)
 			 BOS_PARSE_OK);
 	BT_ASSERT(p.flags & BOS_PKT_HAS_L4);
 }
+
+void test_capture__ipv4_addr_str(void)
+{
+	static const uint8_t a[][16] = { { 0, 0, 0, 0 }, { 255, 255, 255, 255 },
+					 { 10, 66, 0, 10 }, { 1, 20, 100, 9 } };
+	static const char *const want[] = { "0.0.0.0", "255.255.255.255", "10.66.0.10",
+					     "1.20.100.9" };
+	char s[64];
+
+	for (size_t i = 0; i < 4; i++)
+		BT_ASSERT_EQ_STR(bos_pkt_addr_str(s, sizeof(s), a[i], false), want[i]);
+	BT_ASSERT_EQ_STR(bos_pkt_addr_str(s, 8, a[1], false), "?");	/* does not fit */
+}

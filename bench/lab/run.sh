@@ -4,15 +4,16 @@
 # events.jsonl (lab_up: network_ms = namespaces+links+cgroups, services_ms = wait until
 # dnsmasq/Squid/decoys listen, inet_ms = inet servers (nft rules + DNS) up, counted from
 # their start in parallel with the services, lab_ms = whole bos_lab_up; teardown: ms).
-# Usage: bench/lab/run.sh [N]   (BOS=path/to/bos, default build/release/bos or build/dev/bos)
+# Usage: bench/lab/run.sh [N]   (BOS=path/to/bos, default build/release/bos, built if needed)
 # Needs root. Prints min / median / max in milliseconds.
 set -euo pipefail
 N=${1:-10}
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 BOS=${BOS:-}
-for b in "$SRC/build/release/bos" "$SRC/build/dev/bos"; do
-	[ -z "$BOS" ] && [ -x "$b" ] && BOS=$b
-done
+if [ -z "$BOS" ]; then	# the release build: a sanitizer build would measure ASan
+	(cd "$SRC" && cmake --preset release >/dev/null && cmake --build --preset release -j "$(nproc)" >/dev/null)
+	BOS=$SRC/build/release/bos
+fi
 [ -n "$BOS" ] || { echo "run.sh: set BOS=path/to/bos" >&2; exit 1; }
 [ "$(id -u)" -eq 0 ] || { echo "run.sh: needs root" >&2; exit 1; }
 W=$(mktemp -d /tmp/bos-bench-lab-XXXXXX)

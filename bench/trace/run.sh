@@ -3,16 +3,16 @@
 # backend, and under strace with a seccomp filter on the same syscall set. Prints wall times
 # and CPU times (best of R runs) and slowdown ratios against native.
 #   usage: bench/trace/run.sh [BOS] [ITERATIONS] [RUNS]
-#   BOS defaults to build/trace/bos, then build/dev/bos; ITERATIONS 50000; RUNS 3.
+#   BOS defaults to the release build (build/release/bos, built here if missing: a sanitizer
+#   build would measure ASan, not the tracer); ITERATIONS 50000; RUNS 3.
 # Targets (issue 5): eBPF <= 1.10x native; ptrace faster than strace on the same events.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 bos=${1:-}
 if [ -z "$bos" ]; then
-	for c in "$root/build/trace/bos" "$root/build/dev/bos" "$root/build/release/bos"; do
-		[ -x "$c" ] && { bos=$c; break; }
-	done
+	(cd "$root" && cmake --preset release >/dev/null && cmake --build --preset release -j "$(nproc)" >/dev/null)
+	bos=$root/build/release/bos
 fi
 [ -x "$bos" ] || { echo "run.sh: no bos binary (pass its path)" >&2; exit 2; }
 iters=${2:-50000}

@@ -25,12 +25,6 @@ int cli_usage(const char *cmd, const char *fmt, ...)
 	return BOS_EXIT_USAGE;
 }
 
-int cli_not_implemented(const char *cmd, const char *what)
-{
-	fprintf(stderr, "bos: %s: not implemented yet (%s)\n", cmd, what);
-	return BOS_EXIT_FAIL;
-}
-
 int cli_wants_help(int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++) {

@@ -24,3 +24,14 @@ int cli_usage(const char *cmd, const char *fmt, ...)
 	fprintf(stderr, "\nTry 'bos help %s'.\n", cmd);
 	return BOS_EXIT_USAGE;
 }
+
+int cli_wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			return 0;
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+			return 1;
+	}
+	return 0;
+}

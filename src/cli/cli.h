@@ -41,5 +41,7 @@ int cmd_verify(int argc, char **argv);
 int cli_fail(const char *cmd, const struct bos_err *err);
 /* "bos: CMD: msg" + a hint to `bos help CMD`; returns BOS_EXIT_USAGE. */
 int cli_usage(const char *cmd, const char *fmt, ...) BOS_PRINTF(2, 3);
+/* True if argv holds -h or --help before any "--". */
+int cli_wants_help(int argc, char **argv);
 
 #endif

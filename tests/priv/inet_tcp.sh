@@ -11,30 +11,7 @@ for t in curl openssl tcpdump; do
 	command -v $t >/dev/null || fail "$t missing (scripts/install-deps.sh)"
 done
 
-# Namespaces of an earlier run of these tests that was killed (its pid is in the name).
-for ns in $(ip netns list | sed -n 's/^\(bostest-[0-9a-f]*-\(cli\|inet\)\).*/\1/p'); do
-	p=${ns#bostest-}
-	kill -0 "$((16#${p%%-*}))" 2>/dev/null || ip netns del "$ns"
-done
-id=$(printf '%x' $$)
-C=bostest-$id-cli I=bostest-$id-inet
-srv= cap=
-cleanup() {
-	[ -n "$cap" ] && kill -INT "$cap" 2>/dev/null && wait "$cap" 2>/dev/null
-	[ -n "$srv" ] && kill -TERM "$srv" 2>/dev/null && wait "$srv" 2>/dev/null
-	ip netns del "$C" 2>/dev/null
-	ip netns del "$I" 2>/dev/null
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-ip netns add "$C" && ip netns add "$I" || fail "cannot create namespaces"
-ip link add "bt$id-c" netns "$C" type veth peer name "bt$id-i" netns "$I" || fail "veth"
-ip -n "$C" addr add 10.255.255.1/30 dev "bt$id-c"
-ip -n "$C" link set "bt$id-c" up
-ip -n "$C" link set lo up
-ip -n "$C" route add default via 10.255.255.2
-ip -n "$I" addr add 10.255.255.2/30 dev "bt$id-i"
-ip -n "$I" link set "bt$id-i" up
+. "$BOS_SRC/tests/lib/inet_pair.sh"
 
 cat >"$TMP/p.yaml" <<'YAML'
 version: 1

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>
+#include <openssl/evp.h>
 
 #include "bos/buf.h"
 #include "bos/case.h"
@@ -61,6 +62,16 @@ const char *case_strerror(int errnum, char *buf, size_t len);
 
 /* Lowercase hex of src[0..n) into dst (2n + 1 bytes, NUL-terminated). */
 void case_hex(char *dst, const uint8_t *src, size_t n);
+
+/*
+ * Stream fd to its end through the n digest contexts (already initialised), reading
+ * BOS_HASH_CHUNK bytes at a time, so any file hashes in constant memory. first_chunk (may be
+ * NULL) sees the first bytes read, for file-type sniffing. *total gets the byte count.
+ * On a read error err says "read at offset N: reason" (callers add the file name).
+ */
+int case_digest_fd(int fd, EVP_MD_CTX *const *ctx, size_t n,
+		   void (*first_chunk)(void *arg, const void *data, size_t len), void *arg,
+		   uint64_t *total, struct bos_err *err);
 
 /*
  * Check a relative path inside a case: non-empty, at most BOS_CASE_MAX_PATH bytes, no NUL,

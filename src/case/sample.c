@@ -56,8 +56,9 @@ static magic_t magic_handle(void)
 	return m;
 }
 
-static void set_mime(struct bos_sample *s, const void *buf, size_t n)
+static void set_mime(void *arg, const void *buf, size_t n)
 {
+	struct bos_sample *s = arg;
 	magic_t m = magic_handle();
 	const char *t = m ? magic_buffer(m, buf, n) : NULL;
 
@@ -71,12 +72,10 @@ int bos_sample_identify(const char *path, struct bos_sample *out, struct bos_err
 	uint8_t *digests[4] = { out->md5, out->sha1, out->sha256, out->sha512 };
 	EVP_MD_CTX *ctx[4] = { NULL, NULL, NULL, NULL };
 	char shown[256];
-	uint8_t *chunk = NULL;
 	const char *base;
 	uint64_t total = 0;
 	struct stat st;
 	int fd = -1, ret = 0;
-	bool first = true;
 
 	memset(out, 0, sizeof(*out));
 	bos_escape_str(shown, sizeof(shown), path);
@@ -93,11 +92,6 @@ int bos_sample_identify(const char *path, struct bos_sample *out, struct bos_err
 		ret = bos_err_set(err, -BOS_EINPUT, "%s: %s", shown, file_kind(st.st_mode));
 		goto out;
 	}
-	chunk = malloc(BOS_HASH_CHUNK);
-	if (!chunk) {
-		ret = bos_err_set(err, -ENOMEM, "%s: no memory for the read buffer", shown);
-		goto out;
-	}
 	for (int i = 0; i < 4; i++) {
 		ctx[i] = EVP_MD_CTX_new();
 		if (!ctx[i] || !EVP_DigestInit_ex(ctx[i], EVP_get_digestbyname(names[i]), NULL)) {
@@ -106,26 +100,12 @@ int bos_sample_identify(const char *path, struct bos_sample *out, struct bos_err
 			goto out;
 		}
 	}
-	for (;;) {
-		ssize_t n = read(fd, chunk, BOS_HASH_CHUNK);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			ret = bos_case_err_errno(err, errno, "%s: read at offset %llu", shown,
-						 (unsigned long long)total);
-			goto out;
-		}
-		if (n == 0)
-			break;
-		if (first)
-			set_mime(out, chunk, (size_t)n);
-		first = false;
-		for (int i = 0; i < 4; i++)
-			EVP_DigestUpdate(ctx[i], chunk, (size_t)n);
-		total += (uint64_t)n;
+	ret = case_digest_fd(fd, ctx, 4, set_mime, out, &total, err);
+	if (ret < 0) {
+		bos_err_prefix(err, "%s: ", shown);
+		goto out;
 	}
-	if (first)
+	if (total == 0)
 		set_mime(out, "", 0);
 	if (total != (uint64_t)st.st_size) {
 		ret = bos_err_set(err, -BOS_EINPUT,
@@ -146,7 +126,6 @@ int bos_sample_identify(const char *path, struct bos_sample *out, struct bos_err
 out:
 	for (int i = 0; i < 4; i++)
 		EVP_MD_CTX_free(ctx[i]);
-	free(chunk);
 	if (fd >= 0)
 		close(fd);
 	if (ret < 0)

@@ -97,37 +97,52 @@ bool case_path_ok(const char *p, size_t len, const char **why)
 	return true;
 }
 
+int case_digest_fd(int fd, EVP_MD_CTX *const *ctx, size_t n,
+		   void (*first_chunk)(void *arg, const void *data, size_t len), void *arg,
+		   uint64_t *total, struct bos_err *err)
+{
+	uint8_t *chunk = malloc(BOS_HASH_CHUNK);
+	int ret = 0;
+
+	*total = 0;
+	if (!chunk)
+		return bos_err_set(err, -ENOMEM, "no memory for the read buffer");
+	for (;;) {
+		ssize_t got = read(fd, chunk, BOS_HASH_CHUNK);
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			ret = bos_case_err_errno(err, errno, "read at offset %llu",
+						 (unsigned long long)*total);
+			break;
+		}
+		if (got == 0)
+			break;
+		if (first_chunk && *total == 0)
+			first_chunk(arg, chunk, (size_t)got);
+		for (size_t i = 0; i < n; i++)
+			EVP_DigestUpdate(ctx[i], chunk, (size_t)got);
+		*total += (uint64_t)got;
+	}
+	free(chunk);
+	return ret;
+}
+
 int bos_case_hash_fd(int fd, uint8_t sha256[32], uint64_t *size, struct bos_err *err)
 {
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	uint8_t *chunk = malloc(BOS_HASH_CHUNK);
-	uint64_t total = 0;
-	int ret = 0;
+	int ret;
 
-	if (!ctx || !chunk || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL)) {
+	if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL)) {
 		ret = bos_err_set(err, -ENOMEM, "sha256: cannot set up the digest");
 		goto out;
 	}
-	for (;;) {
-		ssize_t n = read(fd, chunk, BOS_HASH_CHUNK);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			ret = bos_case_err_errno(err, errno, "read at offset %llu",
-						 (unsigned long long)total);
-			goto out;
-		}
-		if (n == 0)
-			break;
-		EVP_DigestUpdate(ctx, chunk, (size_t)n);
-		total += (uint64_t)n;
-	}
-	EVP_DigestFinal_ex(ctx, sha256, NULL);
-	*size = total;
+	ret = case_digest_fd(fd, &ctx, 1, NULL, NULL, size, err);
+	if (ret == 0)
+		EVP_DigestFinal_ex(ctx, sha256, NULL);
 out:
 	EVP_MD_CTX_free(ctx);
-	free(chunk);
 	return ret;
 }
 

@@ -206,19 +206,25 @@ static bool env_service_port(uint16_t port)
 
 /* ---- names ---- */
 
+/* Names compare case-insensitively and without the root's trailing dot. The whole name is
+ * kept, however long: a truncated copy could make two different hostile names look equal. */
 static const char *lower_name(struct ana *a, const char *s)
 {
-	char buf[256];
-	size_t n = 0;
+	size_t n;
+	char *out;
 
 	if (!s)
 		return NULL;
-	for (; *s && n < sizeof(buf) - 1; s++)
-		buf[n++] = (*s >= 'A' && *s <= 'Z') ? (char)(*s - 'A' + 'a') : *s;
-	while (n && buf[n - 1] == '.')
+	n = strlen(s);
+	while (n && s[n - 1] == '.')
 		n--;
-	buf[n] = 0;
-	return ana_strndup(a, buf, n);
+	out = ana_strndup(a, s, n);
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if (out[i] >= 'A' && out[i] <= 'Z')
+			out[i] = (char)(out[i] - 'A' + 'a');
+	return out;
 }
 
 static bool ends_with(const char *s, const char *suf)

@@ -82,7 +82,7 @@ struct ana {
 };
 
 /* Copy len bytes (capped at BOS_MAX_STRING, cut at an embedded NUL) into the arena. */
-const char *ana_strndup(struct ana *a, const char *s, size_t len);
+char *ana_strndup(struct ana *a, const char *s, size_t len);
 const char *ana_strdup(struct ana *a, const char *s);
 void ana_arena_free(struct ana *a);
 

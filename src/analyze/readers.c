@@ -35,7 +35,7 @@ struct arena_blk {
 	char data[];
 };
 
-const char *ana_strndup(struct ana *a, const char *s, size_t len)
+char *ana_strndup(struct ana *a, const char *s, size_t len)
 {
 	struct arena_blk *b = a->arena;
 	const char *nul = s ? memchr(s, 0, len) : NULL;

@@ -270,7 +270,8 @@ int bos_analyze_path(const char *path, const struct bos_analyze_opts *o,
 			logdir = path;
 		} else if (!file_exists(path, "process.jsonl") && !file_exists(path, "proxy.log") &&
 			   !a.lab) {
-			ret = bos_err_set(err, -BOS_EINPUT, "%s: no capture, logs or case here", path);
+			ret = bos_err_set(err, -BOS_EINPUT, "%s: no capture, logs or case here",
+					  path);
 			goto out;
 		}
 	} else if (S_ISREG(st.st_mode)) {

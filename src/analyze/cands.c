@@ -61,7 +61,8 @@ static int smap_get(const struct smap *m, const char *key)
 {
 	if (!key)
 		return -1;
-	for (size_t i = hash_str(key) & (m->cap - 1), n = 0; n < m->cap; i = (i + 1) & (m->cap - 1), n++) {
+	for (size_t i = hash_str(key) & (m->cap - 1), n = 0; n < m->cap;
+	     i = (i + 1) & (m->cap - 1), n++) {
 		if (!m->k[i])
 			return -1;
 		if (!strcmp(m->k[i], key))
@@ -109,7 +110,8 @@ static bool parse_addr(const char *s, struct addr *out)
 
 static bool v4_in(const struct addr *x, uint8_t a, uint8_t b, uint8_t c, uint8_t d, unsigned pfx)
 {
-	uint32_t v = (uint32_t)x->a[0] << 24 | (uint32_t)x->a[1] << 16 | (uint32_t)x->a[2] << 8 | x->a[3];
+	uint32_t v =
+	    (uint32_t)x->a[0] << 24 | (uint32_t)x->a[1] << 16 | (uint32_t)x->a[2] << 8 | x->a[3];
 	uint32_t n = (uint32_t)a << 24 | (uint32_t)b << 16 | (uint32_t)c << 8 | d;
 	uint32_t mask = pfx ? 0xffffffffu << (32 - pfx) : 0;
 
@@ -341,8 +343,9 @@ int ana_build_candidates(struct ana *a, struct bos_err *err)
 	bool any_external = false;
 	int ret = 0;
 
-	if (smap_init(&names, BOS_ANALYZE_MAX_CANDS) || smap_init(&addrs, 4 * BOS_ANALYZE_MAX_CANDS) ||
-	    smap_init(&uids, a->n_flows + 1) || smap_init(&resolved, BOS_ANALYZE_MAX_CANDS) ||
+	if (smap_init(&names, BOS_ANALYZE_MAX_CANDS) ||
+	    smap_init(&addrs, 4 * BOS_ANALYZE_MAX_CANDS) || smap_init(&uids, a->n_flows + 1) ||
+	    smap_init(&resolved, BOS_ANALYZE_MAX_CANDS) ||
 	    smap_init(&queried, BOS_ANALYZE_MAX_CANDS)) {
 		ret = bos_err_set(err, -12, "analyze: out of memory");
 		goto out;
@@ -491,7 +494,8 @@ int ana_build_candidates(struct ana *a, struct bos_err *err)
 			a->flow_pev[i] = -1;
 		if (!smap_init(&cids, a->n_pevs + 1)) {
 			for (size_t i = 0; i < a->n_pevs; i++)
-				if (a->pevs[i].kind == BOS_CLS_PEV_CONNECT && a->pevs[i].community_id)
+				if (a->pevs[i].kind == BOS_CLS_PEV_CONNECT &&
+				    a->pevs[i].community_id)
 					smap_put(&cids, a->pevs[i].community_id, (int)i);
 			for (size_t i = 0; i < a->n_flows; i++)
 				a->flow_pev[i] = smap_get(&cids, a->flows[i].community_id);
@@ -531,8 +535,8 @@ int ana_build_candidates(struct ana *a, struct bos_err *err)
 		t->cand = a->flows[f].cand;
 		/* TLS inside a CONNECT tunnel through the proxy: its SNI names the candidate,
 		 * and it, not the proxy's 200, says whether the C2 session came up. */
-		if (t->cand < 0 && a->flows[f].from_sample && a->flows[f].where != BOS_CLS_WHERE_EXTERNAL &&
-		    t->server_name) {
+		if (t->cand < 0 && a->flows[f].from_sample &&
+		    a->flows[f].where != BOS_CLS_WHERE_EXTERNAL && t->server_name) {
 			const char *sni = lower_name(a, t->server_name);
 			int c = smap_get(&names, sni);
 
@@ -580,8 +584,9 @@ void ana_match_upstream(struct ana *a)
 			const struct bos_cls_flow *u = &a->uplink[k];
 			const char *st = u->conn_state;
 
-			if (u->proto != BOS_CLS_L4_TCP || !u->resp_h || strcmp(u->resp_h, p->peer) ||
-			    u->ts_ns < p->ts_ns - p->dur_ns - slack || u->ts_ns > p->ts_ns + slack)
+			if (u->proto != BOS_CLS_L4_TCP || !u->resp_h ||
+			    strcmp(u->resp_h, p->peer) || u->ts_ns < p->ts_ns - p->dur_ns - slack ||
+			    u->ts_ns > p->ts_ns + slack)
 				continue;
 			if (!st)
 				continue;

@@ -496,7 +496,8 @@ static void conn_line(struct ana *a, struct ana_input *in, uint64_t lineno, cons
 	fl.resp_h = fstr(a, o, "id.resp_h");
 	proto = fstr(a, o, "proto");
 	if (!ftime(o, "ts", &fl.ts_ns) || !fl.orig_h || !fl.resp_h || !proto) {
-		ana_problem(a, in->name, lineno, "conn record without ts, id.orig_h, id.resp_h or proto");
+		ana_problem(a, in->name, lineno,
+			    "conn record without ts, id.orig_h, id.resp_h or proto");
 		in->skipped++;
 		goto out;
 	}
@@ -505,7 +506,8 @@ static void conn_line(struct ana *a, struct ana_input *in, uint64_t lineno, cons
 	fl.proto = !strcmp(proto, "tcp") ? BOS_CLS_L4_TCP : !strcmp(proto, "udp") ? BOS_CLS_L4_UDP :
 		   !strcmp(proto, "icmp") ? BOS_CLS_L4_ICMP : BOS_CLS_L4_OTHER;
 	dur = field(o, "duration");
-	if (dur && (json_object_is_type(dur, json_type_double) || json_object_is_type(dur, json_type_int)))
+	if (dur &&
+	    (json_object_is_type(dur, json_type_double) || json_object_is_type(dur, json_type_int)))
 		secs_to_ns(json_object_get_string(dur), &fl.dur_ns);
 	fl.community_id = fstr(a, o, "community_id");
 	fl.conn_state = fstr(a, o, "conn_state");
@@ -514,7 +516,8 @@ static void conn_line(struct ana *a, struct ana_input *in, uint64_t lineno, cons
 	fl.resp_bytes = fu64(o, "resp_bytes");
 	fl.pkt = fpkt(o);
 	if (a->reading_uplink) {
-		if (!ana_grow(a, (void **)&a->uplink, a->n_uplink, &a->a_uplink, sizeof(*a->uplink))) {
+		if (!ana_grow(a, (void **)&a->uplink, a->n_uplink, &a->a_uplink,
+			      sizeof(*a->uplink))) {
 			in->capped++;
 			goto out;
 		}
@@ -696,7 +699,8 @@ static void proxy_line(struct ana *a, struct ana_input *in, uint64_t lineno, con
 	enum bos_parse e = bos_analyze_proxy_line(line, len, &r);
 
 	if (e != BOS_PARSE_OK) {
-		ana_problem(a, in->name, lineno, "not a Squid native log line (%s)", bos_parse_str(e));
+		ana_problem(a, in->name, lineno, "not a Squid native log line (%s)",
+			    bos_parse_str(e));
 		in->skipped++;
 		return;
 	}
@@ -994,7 +998,8 @@ int ana_read_manifest(struct ana *a, const char *dir, struct bos_err *err)
 		return 0;
 	}
 	if ((uint64_t)st.st_size > BOS_MANIFEST_MAX_BYTES) {
-		ana_problem(a, "manifest.json", 0, "over %u bytes: ignored", BOS_MANIFEST_MAX_BYTES);
+		ana_problem(a, "manifest.json", 0, "over %u bytes: ignored",
+			    BOS_MANIFEST_MAX_BYTES);
 		close(fd);
 		return 0;
 	}
@@ -1011,11 +1016,13 @@ int ana_read_manifest(struct ana *a, const char *dir, struct bos_err *err)
 		a->case_id = fstr(a, o, "id");
 	if (!ftime(o, "start_ns", &a->start_ns))
 		ftime(o, "start", &a->start_ns);
-	if (json_object_object_get_ex(o, "sample", &v) && json_object_is_type(v, json_type_object)) {
+	if (json_object_object_get_ex(o, "sample", &v) &&
+	    json_object_is_type(v, json_type_object)) {
 		a->sample_name = fstr(a, v, "name");
 		a->sample_sha256 = fstr(a, v, "sha256");
 	}
-	if (json_object_object_get_ex(o, "outcome", &v) && json_object_is_type(v, json_type_object)) {
+	if (json_object_object_get_ex(o, "outcome", &v) &&
+	    json_object_is_type(v, json_type_object)) {
 		a->capture_drops += fu64(v, "capture_dropped") + fu64(v, "capture_drops");
 		a->tracer_lost += fu64(v, "tracer_lost") + fu64(v, "trace_lost");
 		if (json_object_object_get_ex(v, "exec_failed", &s) && json_object_get_boolean(s))

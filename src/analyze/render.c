@@ -271,13 +271,15 @@ static void summary_evidence(struct bos_buf *sum, const struct ana *a,
 #define S_(x) ((x) ? (x) : "-")
 	switch (e->kind) {
 	case BOS_CLS_EV_DNS:
-		bos_buf_addf(sum, "dns %s rcode %d", bos_escape_str(esc, sizeof(esc), S_(a->dns[e->idx].query)),
+		bos_buf_addf(sum, "dns %s rcode %d",
+			     bos_escape_str(esc, sizeof(esc), S_(a->dns[e->idx].query)),
 			     a->dns[e->idx].rcode);
 		break;
 	case BOS_CLS_EV_FLOW: {
 		char h[64], st[16];
 
-		bos_buf_addf(sum, "flow %s %s:%u %s", bos_escape_str(esc, 64, S_(a->flows[e->idx].uid)),
+		bos_buf_addf(sum, "flow %s %s:%u %s",
+			     bos_escape_str(esc, 64, S_(a->flows[e->idx].uid)),
 			     bos_escape_str(h, sizeof(h), S_(a->flows[e->idx].resp_h)),
 			     a->flows[e->idx].resp_p,
 			     bos_escape_str(st, sizeof(st), S_(a->flows[e->idx].conn_state)));
@@ -292,10 +294,12 @@ static void summary_evidence(struct bos_buf *sum, const struct ana *a,
 		break;
 	case BOS_CLS_EV_PROXY:
 		bos_buf_addf(sum, "proxy.log:%u %s/%03d", a->proxy[e->idx].line,
-			     bos_escape_str(esc, 64, S_(a->proxy[e->idx].result)), a->proxy[e->idx].status);
+			     bos_escape_str(esc, 64, S_(a->proxy[e->idx].result)),
+			     a->proxy[e->idx].status);
 		break;
 	case BOS_CLS_EV_PEV:
-		bos_buf_addf(sum, "process event %s", bos_escape_str(esc, 64, S_(a->pevs[e->idx].id)));
+		bos_buf_addf(sum, "process event %s",
+			     bos_escape_str(esc, 64, S_(a->pevs[e->idx].id)));
 		break;
 	default:
 		break;

@@ -188,7 +188,8 @@ static int find_scans(struct ctx *c)
 		const struct bos_cls_flow *fl = &f->flows[i];
 
 		if (fl->from_sample && fl->where != BOS_CLS_WHERE_INFRA && fl->resp_h &&
-		    (fl->proto == BOS_CLS_L4_TCP || fl->proto == BOS_CLS_L4_UDP) && flow_is_probe(fl))
+		    (fl->proto == BOS_CLS_L4_TCP || fl->proto == BOS_CLS_L4_UDP) &&
+		    flow_is_probe(fl))
 			idx[n++] = i;
 	}
 	for (int pass = 0; pass < 2 && n; pass++) {
@@ -201,7 +202,8 @@ static int find_scans(struct ctx *c)
 			int64_t first = f->flows[idx[g]].ts_ns;
 			size_t first_i = idx[g];
 
-			while (e < n && same_group(&f->flows[idx[g]], &f->flows[idx[e]], ss.by_port)) {
+			while (e < n &&
+			       same_group(&f->flows[idx[g]], &f->flows[idx[e]], ss.by_port)) {
 				const struct bos_cls_flow *fe = &f->flows[idx[e]];
 
 				if (!same_target(&f->flows[idx[e - 1]], fe, ss.by_port))
@@ -224,7 +226,7 @@ static int find_scans(struct ctx *c)
 					fresh |= !c->scan_flow[idx[k]];
 					c->scan_flow[idx[k]] = true;
 				}
-				/* A flow in both a horizontal and a vertical scan is reported once. */
+				/* A flow in both scan kinds is reported once. */
 				if (fresh) {
 					ret = push_op(c, op);
 					if (ret)
@@ -387,8 +389,9 @@ static unsigned grade_proxy(const struct bos_cls_proxy *p, enum bos_cls_reason *
 		*r = BOS_CLS_R_PROXY_DNS_FAIL;
 		return 3;
 	}
-	if (p->err && (strstr(p->err, "ERR_CONNECT_FAIL") || strstr(p->err, "ERR_CONNECT_TIMEOUT") ||
-		       strstr(p->err, "ERR_GATEWAY_FAILURE"))) {
+	if (p->err &&
+	    (strstr(p->err, "ERR_CONNECT_FAIL") || strstr(p->err, "ERR_CONNECT_TIMEOUT") ||
+	     strstr(p->err, "ERR_GATEWAY_FAILURE"))) {
 		*r = BOS_CLS_R_PROXY_CONNECT_FAIL;
 		return 4;
 	}
@@ -482,8 +485,9 @@ static int collect_evidence(struct ctx *c)
 			continue;
 		ret = add_ev(c, fl->cand, BOS_CLS_EV_FLOW, i, lv, r, fl->ts_ns);
 		if (!ret && lv == 6)
-			ret = push_trigger(c, &talloc, fl->cand, c->cev[fl->cand].v[c->cev[fl->cand].n - 1],
-					   fl->ts_ns, fl->ts_ns + fl->dur_ns);
+			ret = push_trigger(c, &talloc, fl->cand,
+					   c->cev[fl->cand].v[c->cev[fl->cand].n - 1], fl->ts_ns,
+					   fl->ts_ns + fl->dur_ns);
 	}
 	for (size_t i = 0; i < f->n_http && !ret; i++) {
 		const struct bos_cls_http *h = &f->http[i];
@@ -497,8 +501,9 @@ static int collect_evidence(struct ctx *c)
 			continue;
 		ret = add_ev(c, h->cand, BOS_CLS_EV_HTTP, i, lv, r, h->ts_ns);
 		if (!ret && lv == 6)
-			ret = push_trigger(c, &talloc, h->cand, c->cev[h->cand].v[c->cev[h->cand].n - 1],
-					   h->ts_ns, h->ts_ns);
+			ret = push_trigger(c, &talloc, h->cand,
+					   c->cev[h->cand].v[c->cev[h->cand].n - 1], h->ts_ns,
+					   h->ts_ns);
 	}
 	for (size_t i = 0; i < f->n_tls && !ret; i++) {
 		const struct bos_cls_tls *t = &f->tls[i];
@@ -516,8 +521,8 @@ static int collect_evidence(struct ctx *c)
 		lv = grade_tls(t, &r);
 		ret = add_ev(c, t->cand, BOS_CLS_EV_TLS, i, lv, r, t->ts_ns);
 		if (!ret && lv == 6)
-			ret = push_trigger(c, &talloc, t->cand, c->cev[t->cand].v[c->cev[t->cand].n - 1],
-					   start, end);
+			ret = push_trigger(c, &talloc, t->cand,
+					   c->cev[t->cand].v[c->cev[t->cand].n - 1], start, end);
 	}
 	for (size_t i = 0; i < f->n_proxy && !ret; i++) {
 		const struct bos_cls_proxy *p = &f->proxy[i];
@@ -530,7 +535,8 @@ static int collect_evidence(struct ctx *c)
 		/* Squid logs when the transaction ends: it started dur_ns earlier. */
 		ret = add_ev(c, p->cand, BOS_CLS_EV_PROXY, i, lv, r, p->ts_ns - p->dur_ns);
 		if (!ret && lv == 6)
-			ret = push_trigger(c, &talloc, p->cand, c->cev[p->cand].v[c->cev[p->cand].n - 1],
+			ret = push_trigger(c, &talloc, p->cand,
+					   c->cev[p->cand].v[c->cev[p->cand].n - 1],
 					   p->ts_ns - p->dur_ns, p->ts_ns);
 	}
 	/* Process connects to a candidate that never showed up on the wire (capture loss). */
@@ -540,9 +546,11 @@ static int collect_evidence(struct ctx *c)
 		if (pe->kind != BOS_CLS_PEV_CONNECT || !valid_cand(c, pe->cand))
 			continue;
 		if (pe->result == ECONNREFUSED)
-			ret = add_ev(c, pe->cand, BOS_CLS_EV_PEV, i, 4, BOS_CLS_R_REFUSED, pe->ts_ns);
+			ret =
+			    add_ev(c, pe->cand, BOS_CLS_EV_PEV, i, 4, BOS_CLS_R_REFUSED, pe->ts_ns);
 		else if (pe->result == ETIMEDOUT || pe->result == EHOSTUNREACH)
-			ret = add_ev(c, pe->cand, BOS_CLS_EV_PEV, i, 4, BOS_CLS_R_NO_ANSWER, pe->ts_ns);
+			ret = add_ev(c, pe->cand, BOS_CLS_EV_PEV, i, 4, BOS_CLS_R_NO_ANSWER,
+				     pe->ts_ns);
 	}
 	return ret;
 }
@@ -588,7 +596,8 @@ static void number_sessions(struct ctx *c)
 	for (size_t i = 0; i < c->n_trig; i++) {
 		struct trigger *t = &c->trig[i];
 
-		if (i == 0 || t->cand != c->trig[i - 1].cand || t->start - last_end > c->s->gap_ns) {
+		if (i == 0 || t->cand != c->trig[i - 1].cand ||
+		    t->start - last_end > c->s->gap_ns) {
 			sess++;
 			last_end = t->end;
 		}
@@ -833,7 +842,8 @@ static int collect_ops(struct ctx *c)
 		if (h->req_body_len < c->s->upload_min_bytes || h->ts_ns <= t_first)
 			continue;
 		if (h->flow >= 0 && (size_t)h->flow < f->n_flows &&
-		    (f->flows[h->flow].where == BOS_CLS_WHERE_LAN || !f->flows[h->flow].from_sample))
+		    (f->flows[h->flow].where == BOS_CLS_WHERE_LAN ||
+		     !f->flows[h->flow].from_sample))
 			continue;
 		ret = push_op(c, op);
 	}

@@ -89,21 +89,24 @@ int cmd_analyze(int argc, char **argv)
 			break;
 		case 'w':
 			if (!parse_secs(optarg, &o.cls.window_ns))
-				return cli_usage("analyze", "--window: not a number of seconds: %s", optarg);
+				return cli_usage("analyze", "--window: not a number of seconds: %s",
+						 optarg);
 			break;
 		case 'g':
 			if (!parse_secs(optarg, &o.cls.gap_ns))
-				return cli_usage("analyze", "--gap: not a number of seconds: %s", optarg);
+				return cli_usage("analyze", "--gap: not a number of seconds: %s",
+						 optarg);
 			break;
 		case 's':
 			if (!parse_uint(optarg, 1000000, &u) || u < 2)
-				return cli_usage("analyze", "--scan-min: want 2..1000000: %s", optarg);
+				return cli_usage("analyze", "--scan-min: want 2..1000000: %s",
+						 optarg);
 			o.cls.scan_min_targets = (uint32_t)u;
 			break;
 		case 'u':
 			if (!parse_uint(optarg, UINT64_MAX, &u) || u < 1)
-				return cli_usage("analyze", "--upload-min: want a positive count: %s",
-						 optarg);
+				return cli_usage("analyze",
+						 "--upload-min: want a positive count: %s", optarg);
 			o.cls.upload_min_bytes = u;
 			break;
 		case 'n':
@@ -131,7 +134,8 @@ int cmd_analyze(int argc, char **argv)
 	if (!quiet && out.problems.len) {
 		fputs(out.problems.data, stderr);
 		if (out.n_problems > BOS_ANALYZE_MAX_PROBLEMS)
-			fprintf(stderr, "bos: analyze: %zu malformed lines in all\n", out.n_problems);
+			fprintf(stderr, "bos: analyze: %zu malformed lines in all\n",
+				out.n_problems);
 	}
 	if (json)
 		fwrite(out.json.data, 1, out.json.len, stdout);

@@ -73,8 +73,11 @@ static int find_scenarios(char *dst, size_t len)
 		if (!stat(probe, &st))
 			return snprintf(dst, len, "%s/scenarios", exe) < (int)len ? 0 : -1;
 		snprintf(probe, sizeof(probe), "%s/share/bos/scenarios/profiles/level8.yaml", exe);
-		if (!stat(probe, &st))
-			return snprintf(dst, len, "%s/share/bos/scenarios", exe) < (int)len ? 0 : -1;
+		if (!stat(probe, &st)) {
+			int w = snprintf(dst, len, "%s/share/bos/scenarios", exe);
+
+			return w >= 0 && (size_t)w < len ? 0 : -1;
+		}
 	}
 	return -1;
 }

@@ -51,11 +51,11 @@ static void usage(void)
 	       "\n                 [--uid UID --gid GID] -- CMD [ARGS]\n\n"
 	       "Run CMD under the process tracer and write process events (JSON Lines) to FILE\n"
 	       "(default: stdout). Schema: docs/process-events.md.\n\n"
-	       "  --tracer B     backend: auto (default: ebpf if available, else ptrace), ptrace, ebpf\n"
+	       "  --tracer B     auto (default: ebpf if available, else ptrace), ptrace, ebpf\n"
 	       "  --no-io        do not count bytes read/written per file (fewer stops)\n"
 	       "  -o FILE        write events to FILE (created or truncated)\n"
 	       "  --timeout SEC  kill the traced tree after SEC seconds\n"
-	       "  --uid UID, --gid GID  run CMD as this user/group (root only; the tracer stays)\n");
+	       "  --uid UID, --gid GID  run CMD as this user/group (root only)\n");
 }
 
 int cmd_trace(int argc, char **argv)

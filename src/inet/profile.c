@@ -910,7 +910,7 @@ static int parse_lab(struct ctx *c, const yaml_node_t *n)
 		} else if (!strcmp(k, "hostname")) {
 			ret = get_name(c, v, "lab.hostname", false, &c->p->lab.hostname);
 			if (!ret && strlen(c->p->lab.hostname) > 63)
-				ret = fail_at(c, v, "lab.hostname: longer than 63 (a UTS host name)");
+				ret = fail_at(c, v, "lab.hostname: longer than 63 (UTS name)");
 		} else if (!strcmp(k, "user")) {
 			ret = get_str(c, v, "lab.user", &c->p->lab.user);
 		} else {

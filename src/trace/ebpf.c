@@ -193,12 +193,20 @@ static void fill_bpf_sock(struct task *tk, const struct tbpf_event *ev)
 	}
 }
 
-static uint16_t sc_of(uint32_t nr)
+/* x86_64 number -> enum sc, filled once at open (was a linear search per record). */
+#define SC_BY_NR_LEN 512
+static uint16_t sc_by_nr[SC_BY_NR_LEN];
+
+static void sc_table_init(void)
 {
 	for (size_t i = 0; i < trace_sc_x86_64_len; i++)
-		if (trace_sc_x86_64[i].nr == nr)
-			return trace_sc_x86_64[i].sc;
-	return SC_NONE;
+		if (trace_sc_x86_64[i].nr < SC_BY_NR_LEN)
+			sc_by_nr[trace_sc_x86_64[i].nr] = trace_sc_x86_64[i].sc;
+}
+
+static uint16_t sc_of(uint32_t nr)
+{
+	return nr < SC_BY_NR_LEN ? sc_by_nr[nr] : SC_NONE;
 }
 
 static void ev_fork(struct bos_trace_ebpf *e, struct task *tk, const struct tbpf_event *ev)
@@ -339,16 +347,37 @@ static void on_syscall(struct bos_trace_ebpf *e, struct task *tk, const struct t
 	trace_sys_exit(t, tk, ev->ret, ev->ret < 0);
 }
 
+/*
+ * Records are variable-length (trace_bpf.h, tbpf_record_size): the header always, then only
+ * the string and address bytes used. Copied into a zeroed struct so that nothing past the
+ * record is read, whatever its lengths say; a record shorter than the header is counted as
+ * lost (it cannot happen unless the BPF side is broken: not silently dropped).
+ */
 static int on_record(void *ctx, void *data, size_t size)
 {
 	struct bos_trace_ebpf *e = ctx;
-	const struct tbpf_event *ev = data;
+	struct tbpf_event ev_buf;
+	const struct tbpf_event *ev = &ev_buf;
 	const char *argv = size >= sizeof(struct tbpf_exec) ?
 				   ((const struct tbpf_exec *)data)->argv : NULL;
+	size_t have = size < sizeof(ev_buf) ? size : sizeof(ev_buf);
+	size_t s2_at = offsetof(struct tbpf_event, s2);
 	struct task *tk;
 
-	if (size < sizeof(*ev))
+	if (size < TBPF_HDR_BYTES) {
+		e->t.res->lost++;
 		return 0;
+	}
+	memcpy(&ev_buf, data, have);
+	memset((char *)&ev_buf + have, 0, sizeof(ev_buf) - have);
+	if (ev_buf.len1 >= have - TBPF_HDR_BYTES)
+		ev_buf.len1 = have > TBPF_HDR_BYTES ? (uint16_t)(have - TBPF_HDR_BYTES - 1) : 0;
+	if (ev_buf.sa_len > have - TBPF_HDR_BYTES)
+		ev_buf.sa_len = (uint16_t)(have - TBPF_HDR_BYTES);
+	if (have <= s2_at)
+		ev_buf.len2 = 0;
+	else if (ev_buf.len2 >= have - s2_at)
+		ev_buf.len2 = (uint16_t)(have - s2_at - 1);
 	e->t.now_ns = (int64_t)ev->ts + e->boot_to_real;
 	if (ev->kind == TBPF_K_EXECED && ev->old_tid != ev->tid) {
 		/* exec from a non-leader thread: the old thread id is gone. */
@@ -383,6 +412,7 @@ int bos_trace_ebpf_open(struct bos_trace_ebpf **out, int events_fd, struct bos_e
 	if (!e)
 		return bos_err_set(err, -ENOMEM, "ebpf: out of memory");
 	libbpf_set_print(libbpf_quiet);
+	sc_table_init();
 	e->opts = (struct bos_trace_opts){ .events_fd = events_fd, .flags = BOS_TRACE_NO_IO };
 	e->res.backend = BOS_TRACE_EBPF;
 	e->t.opts = &e->opts;
@@ -421,10 +451,9 @@ fail:
 
 int bos_trace_ebpf_start(struct bos_trace_ebpf *e, uint64_t cgroup_id, struct bos_err *err)
 {
-	uint32_t k = 0;
-
-	if (bpf_map_update_elem(bpf_map__fd(e->skel->maps.cfg), &k, &cgroup_id, BPF_ANY))
-		return bos_err_sys(err, "ebpf: setting the cgroup filter");
+	(void)err;
+	/* The BPF programs read it from the memory-mapped .bss on every syscall. */
+	__atomic_store_n(&e->skel->bss->target_cgroup, cgroup_id, __ATOMIC_RELEASE);
 	e->started = true;
 	return 0;
 }
@@ -468,12 +497,10 @@ int bos_trace_ebpf_stop(struct bos_trace_ebpf *e, struct bos_trace_result *res,
 			struct bos_err *err)
 {
 	struct tracer *t = &e->t;
-	uint64_t zero = 0;
-	uint32_t k = 0;
 
 	(void)err;
 	ring_buffer__consume(e->rb);
-	bpf_map_update_elem(bpf_map__fd(e->skel->maps.cfg), &k, &zero, BPF_ANY);
+	__atomic_store_n(&e->skel->bss->target_cgroup, 0, __ATOMIC_RELEASE);
 	ring_buffer__consume(e->rb);
 	e->res.lost += read_lost(e);
 	t->now_ns = bos_clock_now_ns();
@@ -800,8 +827,9 @@ int trace_run_ebpf(const struct bos_trace_opts *o, char *const argv[],
 		if (reaped && cgroup_members(cg, false) == 0)
 			break;
 	}
-	/* The last exits may still be in the ring buffer. */
-	bos_trace_ebpf_poll(e, 50);
+	/* The last exits are in the ring buffer already: a task's sched_process_exit record is
+	 * committed before it leaves the group, and the group is empty. No need to wait. */
+	bos_trace_ebpf_poll(e, 0);
 	bos_trace_ebpf_stop(e, NULL, err);
 	e->res.first_pid = pid;
 	e->res.first_status = res->first_status;

@@ -1,16 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * eBPF side of the ebpf trace backend (src/trace/ebpf.c loads it with the skeleton bpftool
- * generates at build time). CO-RE against the running kernel's BTF; attached to raw
- * tracepoints only (raw_syscalls sys_enter/sys_exit, sched_process_fork/exit): no kprobes or
- * fentry exist on the target machines, and raw tracepoints need no tracefs.
+ * generates at build time). CO-RE against the running kernel's BTF; attached to BTF-typed raw
+ * tracepoints only (tp_btf: raw_syscalls sys_enter/sys_exit, sched_process_fork/exec/exit): no
+ * kprobes, fentry or LSM programs load on the target machines, and tracepoints need no
+ * tracefs. tp_btf rather than raw_tp: the arguments (pt_regs, task_struct) are typed, so
+ * reading a register or a task field is one load, not a bpf_probe_read_kernel call.
  *
- * Only tasks in one cgroup2 group (cfg[0], bpf_get_current_cgroup_id) are looked at. A
- * syscall of interest (x86_64 numbers, the same set as the seccomp filter minus read/write)
- * copies its input arguments (path strings, argv, socket address) at entry into a per-thread
- * in-flight record; its exit sends the record and the result through the ring buffer.
- * Anything that cannot be sent (ring buffer full, in-flight table full) bumps the loss
- * counter, which user space reports: losses are never silent.
+ * Where the time goes (bpf_stats, docs/process-events.md "Overhead"): sys_enter and sys_exit
+ * run for every syscall of the machine, so the reject path must be a few loads: the syscall
+ * number against a table first (no helper call), then the cgroup id (one helper call), and
+ * nothing else. Only tasks in one cgroup2 group (target_cgroup, bpf_get_current_cgroup_id)
+ * are looked at. A syscall of interest (x86_64 numbers, the same set as the seccomp filter
+ * minus read/write) copies its input arguments (path strings, argv, socket address) at entry
+ * into the thread's in-flight record, kept in task local storage (no hash update/delete per
+ * syscall, freed with the task); its exit adds the result and sends only the bytes the record
+ * uses through the ring buffer. Anything that cannot be sent (ring buffer full, no memory for
+ * an in-flight record) bumps the loss counter, which user space reports: losses are never
+ * silent.
  *
  * GPL: the license string is required by the helpers used (bpf_probe_read_user*).
  */
@@ -24,12 +31,10 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
-} cfg SEC(".maps");
+/* The traced cgroup2 group's id; 0: nothing is traced. Written by user space through the
+ * skeleton's memory-mapped .bss (bos_trace_ebpf_start/stop): a plain load here, no map
+ * lookup on every syscall of the machine. */
+__u64 target_cgroup;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -43,31 +48,57 @@ struct {
 	__uint(max_entries, TBPF_RINGBUF_BYTES);
 } rb SEC(".maps");
 
+/* Per-thread in-flight records. Task local storage lives and dies with its task, so there is
+ * no table to fill or to leak into (a thread killed inside execve frees its record); a record
+ * that cannot be allocated is counted as lost. */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, TBPF_MAX_INFLIGHT);
-	__type(key, __u32);
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
 	__type(value, struct tbpf_event);
 } inflight SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 1024);
-	__type(key, __u32);
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
 	__type(value, struct tbpf_exec);
 } inflight_exec SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct tbpf_exec);
-} scratch SEC(".maps");
+/* Which x86_64 syscalls we copy, and how (see struct tbpf_event); 0: not looked at. A table
+ * (one load) rather than a switch: it is consulted for every syscall of the machine. */
+#define TBPF_NR_MAX 512
+static const __u8 kinds[TBPF_NR_MAX] = {
+	[59] = TBPF_K_EXEC, [322] = TBPF_K_EXEC,		/* execve, execveat */
+	/* open creat unlink rmdir mkdir chmod chown lchown truncate memfd_create */
+	[2] = TBPF_K_PATH0, [85] = TBPF_K_PATH0, [87] = TBPF_K_PATH0, [84] = TBPF_K_PATH0,
+	[83] = TBPF_K_PATH0, [90] = TBPF_K_PATH0, [92] = TBPF_K_PATH0, [94] = TBPF_K_PATH0,
+	[76] = TBPF_K_PATH0, [319] = TBPF_K_PATH0,
+	/* openat openat2 unlinkat mkdirat fchmodat fchmodat2 fchownat */
+	[257] = TBPF_K_PATH1, [437] = TBPF_K_PATH1, [263] = TBPF_K_PATH1, [258] = TBPF_K_PATH1,
+	[268] = TBPF_K_PATH1, [452] = TBPF_K_PATH1, [260] = TBPF_K_PATH1,
+	[82] = TBPF_K_PATH01,					/* rename */
+	[264] = TBPF_K_PATH13, [316] = TBPF_K_PATH13,		/* renameat, renameat2 */
+	[42] = TBPF_K_SA1, [49] = TBPF_K_SA1,			/* connect, bind */
+	[44] = TBPF_K_SA4,					/* sendto */
+	/* socket listen accept accept4 setuid setgid setreuid setregid setresuid setresgid
+	 * kill tkill tgkill ptrace close ftruncate fchmod fchown */
+	[41] = TBPF_K_ARGS, [50] = TBPF_K_ARGS, [43] = TBPF_K_ARGS, [288] = TBPF_K_ARGS,
+	[105] = TBPF_K_ARGS, [106] = TBPF_K_ARGS, [113] = TBPF_K_ARGS, [114] = TBPF_K_ARGS,
+	[117] = TBPF_K_ARGS, [119] = TBPF_K_ARGS, [62] = TBPF_K_ARGS, [200] = TBPF_K_ARGS,
+	[234] = TBPF_K_ARGS, [101] = TBPF_K_ARGS, [3] = TBPF_K_ARGS, [77] = TBPF_K_ARGS,
+	[91] = TBPF_K_ARGS, [93] = TBPF_K_ARGS,
+};
 
-static __always_inline void submit(void *rec)
+static __always_inline int kind_of(long nr)
 {
-	bpf_ringbuf_submit(rec, bpf_ringbuf_query(&rb, BPF_RB_AVAIL_DATA) > TBPF_WAKE_BYTES ?
-				BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
+	return (unsigned long)nr < TBPF_NR_MAX ? kinds[nr] : TBPF_K_NONE;
+}
+
+static __always_inline __u32 wake_flag(void)
+{
+	return bpf_ringbuf_query(&rb, BPF_RB_AVAIL_DATA) > TBPF_WAKE_BYTES ?
+		       BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 }
 
 static __always_inline void count_loss(void)
@@ -81,56 +112,25 @@ static __always_inline void count_loss(void)
 
 static __always_inline bool ours(void)
 {
-	__u32 k = 0;
-	__u64 *cg = bpf_map_lookup_elem(&cfg, &k);
+	__u64 cg = target_cgroup;
 
-	return cg && *cg && bpf_get_current_cgroup_id() == *cg;
+	return cg && bpf_get_current_cgroup_id() == cg;
 }
 
 static __always_inline void fill_header(struct tbpf_event *e, struct task_struct *task)
 {
 	__u64 id = bpf_get_current_pid_tgid();
+	const struct cred *cred = task->cred;
+	struct task_struct *parent = task->real_parent;
 
 	e->ts = bpf_ktime_get_boot_ns();
 	e->pid = id >> 32;
 	e->tid = (__u32)id;
-	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
-	e->uid = BPF_CORE_READ(task, cred, uid.val);
-	e->euid = BPF_CORE_READ(task, cred, euid.val);
-	e->start = BPF_CORE_READ(task, group_leader, start_boottime);
-	e->pstart = BPF_CORE_READ(task, real_parent, group_leader, start_boottime);
-}
-
-/* Which x86_64 syscalls we copy, and how (see struct tbpf_event). */
-static __always_inline int wanted(long nr)
-{
-	switch (nr) {
-	case 59: case 322:				/* execve, execveat */
-		return TBPF_K_EXEC;
-	case 2: case 85: case 87: case 84: case 83: case 90: case 92: case 94: case 76:
-	case 319:
-		/* open creat unlink rmdir mkdir chmod chown lchown truncate memfd_create */
-		return TBPF_K_PATH0;
-	case 257: case 437: case 263: case 258: case 268: case 452: case 260:
-		/* openat openat2 unlinkat mkdirat fchmodat fchmodat2 fchownat */
-		return TBPF_K_PATH1;
-	case 82:					/* rename */
-		return TBPF_K_PATH01;
-	case 264: case 316:				/* renameat, renameat2 */
-		return TBPF_K_PATH13;
-	case 42: case 49:				/* connect, bind */
-		return TBPF_K_SA1;
-	case 44:					/* sendto */
-		return TBPF_K_SA4;
-	case 41: case 50: case 43: case 288: case 105: case 106: case 113: case 114:
-	case 117: case 119: case 62: case 200: case 234: case 101: case 3: case 77: case 91:
-	case 93:
-		/* socket listen accept accept4 setuid setgid setreuid setregid setresuid
-		 * setresgid kill tkill tgkill ptrace close ftruncate fchmod fchown */
-		return TBPF_K_ARGS;
-	default:
-		return 0;
-	}
+	e->ppid = parent->tgid;
+	e->uid = cred->uid.val;
+	e->euid = cred->euid.val;
+	e->start = task->group_leader->start_boottime;
+	e->pstart = parent->group_leader->start_boottime;
 }
 
 /*
@@ -146,28 +146,43 @@ static __always_inline void read_path(char *dst, __u16 *len, __u64 *keep, __u64 
 	*keep = n > 0 ? 0 : uptr;
 }
 
-SEC("raw_tp/sys_enter")
-int BPF_PROG(on_enter, struct pt_regs *regs, long nr)
-{
-	struct task_struct *task;
+/* argv, one element per bpf_loop step: the verifier checks the step once, where an unrolled
+ * 32-element loop cost it most of a second at every start. */
+struct argv_walk {
 	struct tbpf_exec *x;
-	struct tbpf_event *e;
-	__u32 k = 0, tid;
-	int kind;
+	__u64 argv;
+	__u32 off;
+};
 
-	if (!ours())
-		return 0;
-	kind = wanted(nr);
-	if (!kind)
-		return 0;
-	task = (struct task_struct *)bpf_get_current_task();
-	if (BPF_CORE_READ(task, thread_info.status) & 0x0002)	/* TS_COMPAT: i386 numbers */
-		return 0;
-	x = bpf_map_lookup_elem(&scratch, &k);
-	if (!x)
-		return 0;
-	e = &x->ev;
-	e->kind = kind;
+static long argv_step(__u32 i, void *data)
+{
+	struct argv_walk *w = data;
+	struct tbpf_exec *x = w->x;
+	__u64 p = 0;
+	long n;
+
+	if (bpf_probe_read_user(&p, sizeof(p), (const void *)(w->argv + i * 8)) || !p)
+		return 1;
+	if (w->off > TBPF_ARGV_BYTES - TBPF_ARG_MAX) {
+		x->ev.flags |= TBPF_F_ARGV_TRUNC;
+		return 1;
+	}
+	n = bpf_probe_read_user_str(&x->argv[w->off & (TBPF_ARGV_BYTES - 1)], TBPF_ARG_MAX,
+				    (const void *)p);
+	if (n <= 0)
+		return 1;
+	if (n == TBPF_ARG_MAX)
+		x->ev.flags |= TBPF_F_ARGV_TRUNC;
+	w->off += n;
+	x->ev.argc++;
+	return 0;
+}
+
+/* Entry of a traced syscall: its input arguments into e (kind not yet set). Returns false
+ * when the call is not an event (sendto without an address). */
+static __always_inline bool copy_args(struct tbpf_event *e, struct pt_regs *regs, long nr,
+				      int kind)
+{
 	e->nr = (__u32)nr;
 	e->len1 = e->len2 = 0;
 	e->p1 = e->p2 = 0;
@@ -175,41 +190,16 @@ int BPF_PROG(on_enter, struct pt_regs *regs, long nr)
 	e->argv_len = 0;
 	e->sa_len = 0;
 	e->flags = 0;
-	e->args[0] = BPF_CORE_READ(regs, di);
-	e->args[1] = BPF_CORE_READ(regs, si);
-	e->args[2] = BPF_CORE_READ(regs, dx);
-	e->args[3] = BPF_CORE_READ(regs, r10);
-	e->args[4] = BPF_CORE_READ(regs, r8);
-	e->args[5] = BPF_CORE_READ(regs, r9);
+	e->args[0] = regs->di;
+	e->args[1] = regs->si;
+	e->args[2] = regs->dx;
+	e->args[3] = regs->r10;
+	e->args[4] = regs->r8;
+	e->args[5] = regs->r9;
 	switch (kind) {
-	case TBPF_K_EXEC: {
-		__u64 path = nr == 59 ? e->args[0] : e->args[1];
-		__u64 argv = nr == 59 ? e->args[1] : e->args[2];
-		__u32 off = 0;
-
-		read_path(e->s1, &e->len1, &e->p1, path);
-		for (int i = 0; i < TBPF_MAX_ARGV; i++) {
-			__u64 p = 0;
-			long n;
-
-			if (bpf_probe_read_user(&p, sizeof(p), (const void *)(argv + i * 8)) || !p)
-				break;
-			if (off > TBPF_ARGV_BYTES - TBPF_ARG_MAX) {
-				e->flags |= TBPF_F_ARGV_TRUNC;
-				break;
-			}
-			n = bpf_probe_read_user_str(&x->argv[off & (TBPF_ARGV_BYTES - 1)],
-						    TBPF_ARG_MAX, (const void *)p);
-			if (n <= 0)
-				break;
-			if (n == TBPF_ARG_MAX)
-				e->flags |= TBPF_F_ARGV_TRUNC;
-			off += n;
-			e->argc++;
-		}
-		e->argv_len = off;
+	case TBPF_K_EXEC:
+		read_path(e->s1, &e->len1, &e->p1, nr == 59 ? e->args[0] : e->args[1]);
 		break;
-	}
 	case TBPF_K_PATH0:
 		read_path(e->s1, &e->len1, &e->p1, e->args[0]);
 		break;
@@ -235,14 +225,10 @@ int BPF_PROG(on_enter, struct pt_regs *regs, long nr)
 	case TBPF_K_SA4: {
 		__u64 sa = kind == TBPF_K_SA1 ? e->args[1] : e->args[4];
 		__u64 len = kind == TBPF_K_SA1 ? e->args[2] : e->args[5];
-
-		if (!sa) {
-			if (kind == TBPF_K_SA4)
-				return 0;	/* sendto without address: not an event */
-			break;
-		}
 		__u32 l = len > TBPF_SA ? TBPF_SA : (__u32)len;
 
+		if (!sa)
+			return kind == TBPF_K_SA1;	/* sendto without address: not an event */
 		if (l && bpf_probe_read_user(e->sa, l, (const void *)sa) == 0)
 			e->sa_len = (__u16)l;
 		break;
@@ -250,10 +236,48 @@ int BPF_PROG(on_enter, struct pt_regs *regs, long nr)
 	default:
 		break;
 	}
-	tid = (__u32)bpf_get_current_pid_tgid();
-	if (kind == TBPF_K_EXEC ? bpf_map_update_elem(&inflight_exec, &tid, x, BPF_ANY) :
-				  bpf_map_update_elem(&inflight, &tid, e, BPF_ANY))
+	return true;
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(on_enter, struct pt_regs *regs, long nr)
+{
+	int kind = kind_of(nr);
+	struct task_struct *task;
+	struct tbpf_event *e;
+	struct tbpf_exec *x;
+
+	if (!kind || !ours())
+		return 0;
+	task = bpf_get_current_task_btf();
+	if (task->thread_info.status & 0x0002)	/* TS_COMPAT: i386 numbers */
+		return 0;
+	e = bpf_task_storage_get(&inflight, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!e) {
 		count_loss();
+		return 0;
+	}
+	e->kind = TBPF_K_NONE;
+	if (kind == TBPF_K_EXEC) {
+		struct argv_walk w = { .argv = nr == 59 ? regs->si : regs->dx };
+
+		x = bpf_task_storage_get(&inflight_exec, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (!x) {
+			count_loss();
+			return 0;
+		}
+		copy_args(&x->ev, regs, nr, kind);
+		w.x = x;
+		bpf_loop(TBPF_MAX_ARGV, argv_step, &w, 0);
+		x->ev.argv_len = w.off;
+		x->ev.kind = kind;
+		/* The small record only says "an exec is in flight": sys_exit looks at it alone. */
+		e->nr = (__u32)nr;
+		e->kind = kind;
+		return 0;
+	}
+	if (copy_args(e, regs, nr, kind))
+		e->kind = kind;
 	return 0;
 }
 
@@ -330,56 +354,65 @@ static __always_inline void sock_addrs(struct tbpf_event *e, __u64 fd)
 	}
 }
 
-SEC("raw_tp/sys_exit")
+/* A failed exec (a successful one is sent by on_exec). */
+static __always_inline void send_failed_exec(struct task_struct *task, long ret)
+{
+	struct tbpf_exec *x = bpf_task_storage_get(&inflight_exec, task, 0, 0);
+
+	if (!x || x->ev.kind != TBPF_K_EXEC)
+		return;
+	fill_header(&x->ev, task);
+	x->ev.ret = ret;
+	x->ev.sk_family = 0;
+	if (bpf_ringbuf_output(&rb, x, sizeof(*x), BPF_RB_FORCE_WAKEUP))
+		count_loss();
+	x->ev.kind = TBPF_K_NONE;
+}
+
+SEC("tp_btf/sys_exit")
 int BPF_PROG(on_exit, struct pt_regs *regs, long ret)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct tbpf_event *in, *e;
-	struct tbpf_exec *inx, *x;
+	long nr = regs->orig_ax;
+	struct task_struct *task;
+	struct tbpf_event *e;
+	__u32 size;
 
-	/* Every syscall of the machine comes here: the cheap cgroup test first. An exec
-	 * moving a task out of the group between entry and exit is not followed. */
-	if (!ours())
+	/* Every syscall of the machine comes here: the number first (one load), then the
+	 * cgroup. An exec moving a task out of the group between entry and exit is not
+	 * followed. */
+	if (!kind_of(nr) || !ours())
 		return 0;
-	in = bpf_map_lookup_elem(&inflight, &tid);
-	if (!in) {
-		/* A failed exec (a successful one is sent by on_exec). */
-		inx = bpf_map_lookup_elem(&inflight_exec, &tid);
-		if (!inx)
-			return 0;
-		x = bpf_ringbuf_reserve(&rb, sizeof(*x), 0);
-		if (!x) {
-			count_loss();
-		} else {
-			bpf_probe_read_kernel(x, sizeof(*x), inx);
-			fill_header(&x->ev, (struct task_struct *)bpf_get_current_task());
-			x->ev.ret = ret;
-			x->ev.sk_family = 0;
-			bpf_ringbuf_submit(x, BPF_RB_FORCE_WAKEUP);
-		}
-		bpf_map_delete_elem(&inflight_exec, &tid);
+	task = bpf_get_current_task_btf();
+	e = bpf_task_storage_get(&inflight, task, 0, 0);
+	if (!e || !e->kind)
+		return 0;
+	if (e->nr != (__u32)nr) {
+		/* Entered while outside the group (or its exit was never seen): stale. */
+		e->kind = TBPF_K_NONE;
 		return 0;
 	}
-	e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);
-	if (!e) {
-		count_loss();
-		bpf_map_delete_elem(&inflight, &tid);
+	if (e->kind == TBPF_K_EXEC) {
+		e->kind = TBPF_K_NONE;
+		send_failed_exec(task, ret);
 		return 0;
 	}
-	bpf_probe_read_kernel(e, sizeof(*e), in);
-	bpf_map_delete_elem(&inflight, &tid);
-	if (e->p1 && e->kind != TBPF_K_EXEC)
+	if (e->p1)
 		read_path(e->s1, &e->len1, &e->p1, e->p1);
 	if (e->p2)
 		read_path(e->s2, &e->len2, &e->p2, e->p2);
-	fill_header(e, (struct task_struct *)bpf_get_current_task());
+	fill_header(e, task);
 	e->ret = ret;
 	e->sk_family = 0;
-	if ((e->nr == 42 && (ret == 0 || ret == -115)) || (e->nr == 44 && ret >= 0))
+	if ((nr == 42 && (ret == 0 || ret == -115)) || (nr == 44 && ret >= 0))
 		sock_addrs(e, e->args[0]);		/* connect (ok, EINPROGRESS), sendto */
-	else if ((e->nr == 43 || e->nr == 288) && ret >= 0)
+	else if ((nr == 43 || nr == 288) && ret >= 0)
 		sock_addrs(e, (__u64)ret);		/* accept: the new socket */
-	submit(e);
+	size = tbpf_record_size(e);
+	if (size > sizeof(*e))
+		size = sizeof(*e);
+	if (bpf_ringbuf_output(&rb, e, size, wake_flag()))
+		count_loss();
+	e->kind = TBPF_K_NONE;
 	return 0;
 }
 
@@ -388,7 +421,8 @@ static __always_inline int send_task_event(int kind, struct task_struct *p,
 {
 	struct tbpf_event *e;
 
-	e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);
+	/* Header only: fork and exit records carry no string. */
+	e = bpf_ringbuf_reserve(&rb, TBPF_HDR_BYTES, 0);
 	if (!e) {
 		count_loss();
 		return 0;
@@ -404,17 +438,17 @@ static __always_inline int send_task_event(int kind, struct task_struct *p,
 	e->sa_len = 0;
 	e->flags = 0;
 	e->ret = 0;
-	fill_header(e, (struct task_struct *)bpf_get_current_task());
+	fill_header(e, bpf_get_current_task_btf());
 	if (kind == TBPF_K_FORK) {
-		e->args[0] = BPF_CORE_READ(child, pid);
-		e->args[1] = BPF_CORE_READ(child, tgid);
-		e->args[2] = BPF_CORE_READ(child, start_boottime);
+		e->args[0] = child->pid;
+		e->args[1] = child->tgid;
+		e->args[2] = child->start_boottime;
 	} else {
-		e->args[0] = BPF_CORE_READ(p, exit_code);
-		e->args[1] = BPF_CORE_READ(p, signal, group_exit_code);
-		e->args[2] = BPF_CORE_READ(p, signal, live.counter);
+		e->args[0] = p->exit_code;
+		e->args[1] = p->signal->group_exit_code;
+		e->args[2] = p->signal->live.counter;
 	}
-	submit(e);
+	bpf_ringbuf_submit(e, wake_flag());
 	return 0;
 }
 
@@ -423,54 +457,66 @@ static __always_inline int send_task_event(int kind, struct task_struct *p,
  * written by the kernel, so readable), the path in bprm is kernel memory. Emitted here rather
  * than at sys_exit because an exec from a non-leader thread changes the thread's id, and
  * because the caller's strings may not have been readable at entry (pages of a fresh fork).
+ * The in-flight records are the task's own: the task_struct that called execve is current
+ * here whatever its thread id became.
  */
-SEC("raw_tp/sched_process_exec")
+SEC("tp_btf/sched_process_exec")
 int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
-	__u32 old = (__u32)old_pid;
+	struct task_struct *task;
 	struct tbpf_exec *in, *x;
-	struct tbpf_event *e;
+	struct tbpf_event *e, *pending;
 	struct mm_struct *mm;
 	__u64 start, end, len;
 	long n;
 
 	if (!ours())
 		return 0;
+	task = bpf_get_current_task_btf();
+	pending = bpf_task_storage_get(&inflight, task, 0, 0);
+	in = NULL;
+	if (pending && pending->kind == TBPF_K_EXEC) {
+		pending->kind = TBPF_K_NONE;
+		in = bpf_task_storage_get(&inflight_exec, task, 0, 0);
+		if (in && in->ev.kind != TBPF_K_EXEC)
+			in = NULL;
+	}
 	x = bpf_ringbuf_reserve(&rb, sizeof(*x), 0);
 	if (!x) {
 		count_loss();
-		bpf_map_delete_elem(&inflight_exec, &old);
+		if (in)
+			in->ev.kind = TBPF_K_NONE;
 		return 0;
 	}
 	e = &x->ev;
-	in = bpf_map_lookup_elem(&inflight_exec, &old);
 	if (in) {
 		bpf_probe_read_kernel(x, sizeof(*x), in);
-		bpf_map_delete_elem(&inflight_exec, &old);
+		in->ev.kind = TBPF_K_NONE;
 	} else {
 		e->nr = 59;
 		e->len1 = e->len2 = 0;
 		e->flags = 0;
 		e->sa_len = 0;
+		e->argc = 0;
 		e->args[0] = e->args[1] = e->args[2] = e->args[3] = e->args[4] = e->args[5] = 0;
 	}
 	e->kind = TBPF_K_EXECED;
 	e->sk_family = 0;
 	e->p1 = e->p2 = 0;
-	e->old_tid = old;
+	e->old_tid = (__u32)old_pid;
 	e->ret = 0;
-	fill_header(e, (struct task_struct *)bpf_get_current_task());
+	fill_header(e, task);
 	if (e->len1 == 0) {
-		n = bpf_probe_read_kernel_str(e->s1, TBPF_STR, BPF_CORE_READ(bprm, filename));
+		n = bpf_probe_read_kernel_str(e->s1, TBPF_STR, bprm->filename);
 		e->len1 = n > 0 ? (__u16)(n - 1) : 0;
 	}
 	if (e->argc) {		/* argv as the caller passed it was readable at entry */
 		bpf_ringbuf_submit(x, BPF_RB_FORCE_WAKEUP);
 		return 0;
 	}
-	mm = BPF_CORE_READ(p, mm);
-	start = BPF_CORE_READ(mm, arg_start);
-	end = BPF_CORE_READ(mm, arg_end);
+	mm = p->mm;
+	start = mm->arg_start;
+	end = mm->arg_end;
 	len = end > start ? end - start : 0;
 	e->flags &= ~TBPF_F_ARGV_TRUNC;
 	if (len > TBPF_ARGV_BYTES) {
@@ -479,8 +525,7 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	}
 	e->argv_len = 0;
 	e->argc = 0;
-	if (len && bpf_probe_read_user(x->argv, (__u32)len,
-				       (const void *)start) == 0)
+	if (len && bpf_probe_read_user(x->argv, (__u32)len, (const void *)start) == 0)
 		e->argv_len = (__u16)len;
 	/* Wake user space now: it reads /proc/<pid> (cwd, exe, #! line) while the process is
 	 * likely still there. Execs are rare. */
@@ -488,7 +533,7 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	return 0;
 }
 
-SEC("raw_tp/sched_process_fork")
+SEC("tp_btf/sched_process_fork")
 int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 {
 	if (!ours())
@@ -496,7 +541,7 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 	return send_task_event(TBPF_K_FORK, parent, child);
 }
 
-SEC("raw_tp/sched_process_exit")
+SEC("tp_btf/sched_process_exit")
 int BPF_PROG(on_task_exit, struct task_struct *p)
 {
 	if (!ours())

@@ -29,6 +29,12 @@ enum tbpf_flags {
 	TBPF_F_ARGV_TRUNC = 1u << 0,
 };
 
+/*
+ * One record. Records are variable-length: a record carries the header (everything before s1)
+ * and only the string/address bytes it uses (tbpf_record_size), so a close is ~190 bytes and
+ * an open ~190 + its path, not the whole struct. User space copies a record into a zeroed
+ * struct before reading it.
+ */
 struct tbpf_event {
 	__u32 kind;
 	__u32 nr;		/* x86_64 syscall number */
@@ -46,13 +52,31 @@ struct tbpf_event {
 	 * (family 0: not read). Ports in host order. */
 	__u16 sk_family, sk_type, lport, rport;
 	__u8 laddr[16], raddr[16];
-	char s1[TBPF_STR];
+	/* No kind has both a path and a socket address (TBPF_K_SA* carry no string, the
+	 * path kinds no address), so they share bytes: the record stays short for both. */
+	union {
+		char s1[TBPF_STR];
+		__u8 sa[TBPF_SA];
+	};
 	char s2[TBPF_STR];
-	__u8 sa[TBPF_SA];
 };
 
-/* Exec records carry argv too; every other record is the bare struct tbpf_event (so the
- * frequent syscalls copy ~800 bytes, not ~3 KiB). */
+#define TBPF_HDR_BYTES (__builtin_offsetof(struct tbpf_event, s1))
+
+/* Bytes of e that carry information: the header plus the used part of s1/sa and s2. */
+static inline __u32 tbpf_record_size(const struct tbpf_event *e)
+{
+	if (e->len2 || e->p2)
+		return (__u32)__builtin_offsetof(struct tbpf_event, s2) +
+		       (e->len2 & (TBPF_STR - 1)) + 1;
+	if (e->sa_len)
+		return (__u32)TBPF_HDR_BYTES + (e->sa_len < TBPF_SA ? e->sa_len : TBPF_SA);
+	if (e->len1 || e->p1)
+		return (__u32)TBPF_HDR_BYTES + (e->len1 & (TBPF_STR - 1)) + 1;
+	return (__u32)TBPF_HDR_BYTES;
+}
+
+/* Exec records carry argv too (and are sent whole: execs are rare). */
 struct tbpf_exec {
 	struct tbpf_event ev;
 	char argv[TBPF_ARGV_BYTES + TBPF_ARG_MAX];	/* slack: the verifier sees off + max */

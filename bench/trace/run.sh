@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
 # Tracer overhead, side by side in one run: the workload (workload.c) natively, under each bos
-# backend, and under strace with a seccomp filter on the same syscall set. Prints wall times
-# and CPU times (best of R runs) and slowdown ratios against native.
+# backend, and under strace with a seccomp filter on the same syscall set. Prints, as medians
+# of RUNS runs, and as ratios against native:
+#   - the whole command's wall and CPU time (user+sys of the tree, tracer included: the tool's
+#     cost, with its start-up);
+#   - the workload's own loop, measured inside workload.c: elapsed (CLOCK_MONOTONIC) and CPU
+#     (its user+sys, which includes the BPF programs run in its syscalls). The elapsed ratio
+#     is the "in-workload slowdown": what the traced sample itself sees.
 #   usage: bench/trace/run.sh [BOS] [ITERATIONS] [RUNS]
 #   BOS defaults to the release build (build/release/bos, built here if missing: a sanitizer
-#   build would measure ASan, not the tracer); ITERATIONS 50000; RUNS 3.
+#   build would measure ASan, not the tracer); ITERATIONS 50000; RUNS 3. ONLY=ebpf runs only
+#   native and the eBPF backend (quicker, when that is what is measured).
 # Targets (issue 5): eBPF <= 1.10x native; ptrace faster than strace on the same events.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -28,56 +34,68 @@ set_list+=,rmdir,rename,renameat,renameat2,mkdir,mkdirat,chmod,fchmod,fchmodat,c
 set_list+=,lchown,fchownat,truncate,ftruncate,dup,dup2,dup3,read,write,pread64,pwrite64,readv
 set_list+=,writev,socket,connect,bind,listen,accept,accept4,sendto,recvfrom,sendmsg
 
-# timed CMD...: prints "wall cpu" (seconds; cpu = user+sys of CMD and all its descendants,
-# tracer included), so a loaded machine can still be compared on CPU cost.
+# timed CMD...: prints "wall cpu wl_elapsed wl_cpu" (seconds; cpu = user+sys of CMD and all
+# its descendants, tracer included, so a loaded machine can still be compared on CPU cost;
+# wl_* from the workload's "in-workload:" line, 0 when the command has none).
 timed() {
 	/usr/bin/python3 - "$@" <<'PY'
-import resource, subprocess, sys, time
+import re, resource, subprocess, sys, time
 t0 = time.monotonic()
-r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+r = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 wall = time.monotonic() - t0
 ru = resource.getrusage(resource.RUSAGE_CHILDREN)
 if r.returncode:
     sys.stderr.write(r.stderr.decode(errors="replace")[:300])
     sys.exit(1)
-print("%.3f %.3f" % (wall, ru.ru_utime + ru.ru_stime))
+m = re.search(rb"in-workload: ([0-9.]+) s elapsed, ([0-9.]+) s cpu", r.stdout)
+we, wc = (float(m.group(1)), float(m.group(2))) if m else (0.0, 0.0)
+print("%.3f %.3f %.3f %.3f" % (wall, ru.ru_utime + ru.ru_stime, we, wc))
 PY
 }
-best=()
-# measure NAME CMD...: best wall (and best cpu) of $runs runs.
+# median of the numbers given as arguments
+median() {
+	printf '%s\n' "$@" | sort -g |
+		awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+}
+results=()
+# measure NAME CMD...: medians of $runs runs of the four figures of timed.
 measure() {
-	local name=$1 bw="" bc="" w c
+	local name=$1 w c we wc ws=() cs=() wes=() wcs=()
 	shift
 	for _ in $(seq "$runs"); do
-		read -r w c < <(timed "$@" 2>"$tmp/err") ||
+		read -r w c we wc < <(timed "$@" 2>"$tmp/err") ||
 			{ echo "$name: failed: $(head -c 300 "$tmp/err")"; return 1; }
 		[ -n "$w" ] || { echo "$name: failed: $(head -c 300 "$tmp/err")"; return 1; }
-		if [ -z "$bw" ] || awk "BEGIN { exit !($w < $bw) }"; then bw=$w; fi
-		if [ -z "$bc" ] || awk "BEGIN { exit !($c < $bc) }"; then bc=$c; fi
+		ws+=("$w"); cs+=("$c"); wes+=("$we"); wcs+=("$wc")
 	done
-	best+=("$name=$bw $bc")
+	results+=("$name=$(median "${ws[@]}") $(median "${cs[@]}") $(median "${wes[@]}") $(median "${wcs[@]}")")
 }
 
 # Start-up cost (loading BPF, the first fork/exec) measured apart on /bin/true: it does not
 # grow with the workload, the per-syscall overhead does.
 for b in ptrace ebpf; do
 	if "$bos" trace --tracer $b -o /dev/null -- /bin/true 2>/dev/null; then
-		read -r w c < <(timed "$bos" trace --tracer $b -o /dev/null -- /bin/true)
-		echo "start-up of bos trace --tracer $b on /bin/true: ${w}s wall, ${c}s cpu"
+		results=()
+		measure start "$bos" trace --tracer $b -o /dev/null -- /bin/true
+		read -r w c _ <<<"${results[0]#*=}"
+		echo "start-up of bos trace --tracer $b on /bin/true: ${w}s wall, ${c}s cpu (median)"
 	fi
 done
-calls=$("$tmp/workload" "$tmp" "$iters")
-echo "workload: $iters iterations, $calls ($runs runs each, best wall time)"
+results=()
+calls=$("$tmp/workload" "$tmp" "$iters" | head -1)
+echo "workload: $iters iterations, $calls ($runs runs each, medians)"
 measure native "$tmp/workload" "$tmp" "$iters"
-measure "bos ptrace" "$bos" trace --tracer ptrace -o /dev/null -- "$tmp/workload" "$tmp" "$iters"
-measure "bos ptrace --no-io" "$bos" trace --tracer ptrace --no-io -o /dev/null -- \
-	"$tmp/workload" "$tmp" "$iters"
+if [ "${ONLY:-}" != ebpf ]; then
+	measure "bos ptrace" "$bos" trace --tracer ptrace -o /dev/null -- "$tmp/workload" "$tmp" "$iters"
+	measure "bos ptrace --no-io" "$bos" trace --tracer ptrace --no-io -o /dev/null -- \
+		"$tmp/workload" "$tmp" "$iters"
+fi
 if "$bos" trace --tracer ebpf -o /dev/null -- /bin/true 2>"$tmp/ebpf.err"; then
 	measure "bos ebpf" "$bos" trace --tracer ebpf -o /dev/null -- "$tmp/workload" "$tmp" "$iters"
 else
 	echo "bos ebpf: unavailable: $(sed 's/^bos: trace: //' "$tmp/ebpf.err" | head -1)"
 fi
-if command -v strace >/dev/null; then
+if [ "${ONLY:-}" != ebpf ] && command -v strace >/dev/null; then
 	measure "strace --seccomp-bpf" strace -f --seccomp-bpf -e trace="$set_list" -o /dev/null \
 		"$tmp/workload" "$tmp" "$iters"
 	measure "strace --seccomp-bpf (no i/o)" strace -f --seccomp-bpf \
@@ -85,12 +103,15 @@ if command -v strace >/dev/null; then
 		-o /dev/null "$tmp/workload" "$tmp" "$iters"
 fi
 
-read -r nw nc <<<"${best[0]#*=}"
+read -r nw nc nwe nwc <<<"${results[0]#*=}"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
-printf '%-32s %9s %9s %9s %9s\n' "run" "wall s" "x native" "cpu s" "x native"
-for kv in "${best[@]}"; do
+echo "whole command (tool's cost, start-up included) | in-workload loop (the sample's slowdown)"
+printf '%-30s %7s %6s %7s %6s | %7s %6s %7s %6s\n' "run" "wall s" "x" "cpu s" "x" \
+	"loop s" "x" "cpu s" "x"
+ratio() { awk "BEGIN { printf \"%.2f\", $1 / $2 }"; }
+for kv in "${results[@]}"; do
 	name=${kv%=*}
-	read -r w c <<<"${kv#*=}"
-	printf '%-32s %9.3f %9.2f %9.3f %9.2f\n' "$name" "$w" "$(awk "BEGIN { print $w / $nw }")" \
-		"$c" "$(awk "BEGIN { print $c / $nc }")"
+	read -r w c we wc <<<"${kv#*=}"
+	printf '%-30s %7.3f %6s %7.3f %6s | %7.3f %6s %7.3f %6s\n' "$name" "$w" "$(ratio "$w" "$nw")" \
+		"$c" "$(ratio "$c" "$nc")" "$we" "$(ratio "$we" "$nwe")" "$wc" "$(ratio "$wc" "$nwc")"
 done

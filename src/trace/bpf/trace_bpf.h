@@ -31,8 +31,8 @@ enum tbpf_flags {
 
 /*
  * One record. Records are variable-length: a record carries the header (everything before s1)
- * and only the string/address bytes it uses (tbpf_record_size), so a close is ~190 bytes and
- * an open ~190 + its path, not the whole struct. User space copies a record into a zeroed
+ * and only the string/address bytes it uses (tbpf_record_size), so a close is 184 bytes and
+ * an open 185 + its path, not the whole struct. User space copies a record into a zeroed
  * struct before reading it.
  */
 struct tbpf_event {

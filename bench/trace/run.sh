@@ -54,8 +54,8 @@ PY
 }
 # median of the numbers given as arguments
 median() {
-	printf '%s\n' "$@" | sort -g |
-		awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+	printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 }
+		END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
 }
 results=()
 # measure NAME CMD...: medians of $runs runs of the four figures of timed.
@@ -68,7 +68,8 @@ measure() {
 		[ -n "$w" ] || { echo "$name: failed: $(head -c 300 "$tmp/err")"; return 1; }
 		ws+=("$w"); cs+=("$c"); wes+=("$we"); wcs+=("$wc")
 	done
-	results+=("$name=$(median "${ws[@]}") $(median "${cs[@]}") $(median "${wes[@]}") $(median "${wcs[@]}")")
+	results+=("$name=$(median "${ws[@]}") $(median "${cs[@]}") $(median "${wes[@]}")\
+ $(median "${wcs[@]}")")
 }
 
 # Start-up cost (loading BPF, the first fork/exec) measured apart on /bin/true: it does not
@@ -78,7 +79,8 @@ for b in ptrace ebpf; do
 		results=()
 		measure start "$bos" trace --tracer $b -o /dev/null -- /bin/true
 		read -r w c _ <<<"${results[0]#*=}"
-		echo "start-up of bos trace --tracer $b on /bin/true: ${w}s wall, ${c}s cpu (median)"
+		echo "start-up of bos trace --tracer $b on /bin/true:" \
+			"${w}s wall, ${c}s cpu (median)"
 	fi
 done
 results=()
@@ -86,7 +88,8 @@ calls=$("$tmp/workload" "$tmp" "$iters" | head -1)
 echo "workload: $iters iterations, $calls ($runs runs each, medians)"
 measure native "$tmp/workload" "$tmp" "$iters"
 if [ "${ONLY:-}" != ebpf ]; then
-	measure "bos ptrace" "$bos" trace --tracer ptrace -o /dev/null -- "$tmp/workload" "$tmp" "$iters"
+	measure "bos ptrace" "$bos" trace --tracer ptrace -o /dev/null -- \
+		"$tmp/workload" "$tmp" "$iters"
 	measure "bos ptrace --no-io" "$bos" trace --tracer ptrace --no-io -o /dev/null -- \
 		"$tmp/workload" "$tmp" "$iters"
 fi
@@ -112,6 +115,7 @@ ratio() { awk "BEGIN { printf \"%.2f\", $1 / $2 }"; }
 for kv in "${results[@]}"; do
 	name=${kv%=*}
 	read -r w c we wc <<<"${kv#*=}"
-	printf '%-30s %7.3f %6s %7.3f %6s | %7.3f %6s %7.3f %6s\n' "$name" "$w" "$(ratio "$w" "$nw")" \
-		"$c" "$(ratio "$c" "$nc")" "$we" "$(ratio "$we" "$nwe")" "$wc" "$(ratio "$wc" "$nwc")"
+	printf '%-30s %7.3f %6s %7.3f %6s | %7.3f %6s %7.3f %6s\n' "$name" \
+		"$w" "$(ratio "$w" "$nw")" "$c" "$(ratio "$c" "$nc")" \
+		"$we" "$(ratio "$we" "$nwe")" "$wc" "$(ratio "$wc" "$nwc")"
 done

@@ -19,7 +19,8 @@
 #include "bos/limits.h"
 #include "capture_int.h"
 
-int cap_fill(struct bos_capture *c, size_t n, struct bos_err *err)
+/* cap_fill when the buffer holds fewer than n unread bytes: read more, or say EOF. */
+int cap_fill_more(struct bos_capture *c, size_t n, struct bos_err *err)
 {
 	if (c->len - c->pos >= n)
 		return 1;

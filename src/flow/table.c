@@ -123,6 +123,11 @@ static uint64_t le64(const uint8_t *p)
 	return v;
 }
 
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
 static uint32_t le32(const uint8_t *p)
 {
 	uint32_t v;
@@ -140,7 +145,8 @@ static uint32_t le32(const uint8_t *p)
 uint64_t ft_hash(const struct flow_table *ft, const uint8_t *a, uint16_t pa, const uint8_t *b,
 		 uint16_t pb, uint8_t proto, bool v6)
 {
-	int cmp = memcmp(a, b, v6 ? 16 : 4);
+	/* v4: the addresses as big-endian numbers order them as memcmp would */
+	int cmp = v6 ? memcmp(a, b, 16) : (be32(a) > be32(b)) - (be32(a) < be32(b));
 	uint64_t m[4];
 
 	if (cmp > 0 || (cmp == 0 && pa > pb)) {
@@ -165,23 +171,27 @@ uint64_t ft_hash(const struct flow_table *ft, const uint8_t *a, uint16_t pa, con
 			   (uint64_t)pa | (uint64_t)pb << 16 | (uint64_t)proto << 32, 37);
 }
 
+/* Constant sizes: the compiler compares inline instead of calling memcmp. */
+static bool addr_eq(const uint8_t *a, const uint8_t *b, bool v6)
+{
+	return v6 ? !memcmp(a, b, 16) : !memcmp(a, b, 4);
+}
+
 struct flow *ft_find(struct flow_table *ft, uint64_t h, const uint8_t *src, uint16_t sp,
 		     const uint8_t *dst, uint16_t dp, uint8_t proto, bool v6, bool *is_orig)
 {
-	size_t alen = v6 ? 16 : 4;
-
 	for (struct flow *f = ft->slots[h & (ft->n_slots - 1)]; f; f = f->hnext) {
 		const struct bos_conn *c = &f->c;
 
 		if (f->hash != h || c->proto != proto || c->v6 != v6)
 			continue;
-		if (c->orig_p == sp && c->resp_p == dp && !memcmp(c->orig_h, src, alen) &&
-		    !memcmp(c->resp_h, dst, alen)) {
+		if (c->orig_p == sp && c->resp_p == dp && addr_eq(c->orig_h, src, v6) &&
+		    addr_eq(c->resp_h, dst, v6)) {
 			*is_orig = true;
 			return f;
 		}
-		if (c->orig_p == dp && c->resp_p == sp && !memcmp(c->orig_h, dst, alen) &&
-		    !memcmp(c->resp_h, src, alen)) {
+		if (c->orig_p == dp && c->resp_p == sp && addr_eq(c->orig_h, dst, v6) &&
+		    addr_eq(c->resp_h, src, v6)) {
 			*is_orig = false;
 			return f;
 		}

@@ -43,7 +43,7 @@ run() {
 		{ echo "$name failed: $(tail -3 "$DIR/$name.err")" >&2; exit 1; }
 	read -r wall usr sys rss <"$DIR/$name.time"
 	local bytes pkts
-	bytes=$(stat -c %s "$file")
+	bytes=$(stat -L -c %s "$file")	# -L: the capture may be a symlink
 	pkts=$("$DIR/pcap_floor" "$file" | cut -d' ' -f1)
 	printf '%s %s %s %s %s %s\n' "$name" "$bytes" "$pkts" "$(awk -v u="$usr" -v s="$sys" 'BEGIN { print u + s }')" "$rss" "$wall" >>"$DIR/results.txt"
 }

@@ -38,8 +38,16 @@ struct bos_capture {
 	bool seen_shb;
 };
 
-/* Make n unread bytes available at buf[pos]: 1 yes, 0 short (EOF), < 0 I/O error. */
-int cap_fill(struct bos_capture *c, size_t n, struct bos_err *err);
+int cap_fill_more(struct bos_capture *c, size_t n, struct bos_err *err);
+
+/* Make n unread bytes available at buf[pos]: 1 yes, 0 short (EOF), < 0 I/O error.
+ * Inline for the common case, twice per record: the bytes are already in the buffer. */
+static inline int cap_fill(struct bos_capture *c, size_t n, struct bos_err *err)
+{
+	if (c->len - c->pos >= n)
+		return 1;
+	return cap_fill_more(c, n, err);
+}
 /* Fail the reader: message "<name>: record N at offset O: <what>". Returns -BOS_EINPUT. */
 int cap_damage(struct bos_capture *c, uint64_t offset, struct bos_err *err, const char *fmt, ...)
     BOS_PRINTF(4, 5);

@@ -24,10 +24,10 @@ enum flow_list {
 };
 
 struct flow {
-	struct flow *hnext;
+	struct flow *hnext, **hpprev; /* hash chain; hpprev: the pointer that points here */
+	uint64_t hash;
 	struct flow *lprev, *lnext;
 	enum flow_list list;
-	uint64_t hash;
 	struct engine *eng;
 	struct bos_conn c;
 	char uid[20];
@@ -54,11 +54,16 @@ struct flow_table {
 	struct flow *head[FL__COUNT], *tail[FL__COUNT];
 };
 
+/* Once per process, before the first flow: grow the heap in one step, with transparent
+ * huge pages where the kernel allows (mem.c). */
+void flow_mem_setup(void);
+
 /* SipHash-2-4 of n bytes under key k. */
 uint64_t ft_siphash(const uint64_t k[2], const uint8_t *in, size_t n);
 int ft_init(struct flow_table *ft, size_t max, const uint8_t key[16]);
 void ft_release(struct flow_table *ft);
-/* Hash of the unordered endpoint pair (same both ways). */
+/* Keyed hash (SipHash-1-3 under the table's key) of the unordered endpoint pair (same
+ * both ways): computed once per packet, kept in the flow, compared before the tuple. */
 uint64_t ft_hash(const struct flow_table *ft, const uint8_t *a, uint16_t pa, const uint8_t *b,
 		 uint16_t pb, uint8_t proto, bool v6);
 /* Find the flow for a packet's tuple; *is_orig says which way the packet goes. */

@@ -1,5 +1,5 @@
 /*
- * The live-flow table: chained hash keyed with SipHash-2-4 under a random key (an attacker
+ * The live-flow table: chained hash keyed with SipHash-1-3 under a random key (an attacker
  * choosing tuples cannot aim at one bucket; suricata's hash_rand), a cap on live flows,
  * and four expiry lists (flow_int.h) so that expiring idle flows costs O(1) per flow.
  * The table grows by doubling up to the slot count the flow cap needs.
@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "flow_int.h"
 
@@ -60,6 +61,8 @@ uint64_t ft_siphash(const uint64_t k[2], const uint8_t *in, size_t n)
 
 int ft_init(struct flow_table *ft, size_t max, const uint8_t key[16])
 {
+	uint64_t rnd[2];
+
 	memset(ft, 0, sizeof(*ft));
 	ft->n_slots = 1024;
 	ft->slots = calloc(ft->n_slots, sizeof(*ft->slots));
@@ -67,6 +70,13 @@ int ft_init(struct flow_table *ft, size_t max, const uint8_t key[16])
 		return -ENOMEM;
 	ft->max = max;
 	memcpy(ft->key, key, 16);
+	/* The caller's key may be fixed (--deterministic uids): the table's order never
+	 * reaches the output, so it always gets fresh random bits as well, and a capture
+	 * crafted against a known key still cannot fill one bucket. */
+	if (getrandom(rnd, sizeof(rnd), 0) == (ssize_t)sizeof(rnd)) {
+		ft->key[0] ^= rnd[0];
+		ft->key[1] ^= rnd[1];
+	}
 	return 0;
 }
 
@@ -76,12 +86,68 @@ void ft_release(struct flow_table *ft)
 	ft->slots = NULL;
 }
 
+/*
+ * SipHash-1-3 (the variant Rust's and CPython's hash tables use) of a message given as
+ * whole little-endian words plus its last, partial word; len is the message's length in
+ * bytes. The table needs a keyed hash an attacker cannot aim, not a MAC: one compression
+ * round per word and three at the end are enough for that, and the tuple is packed into
+ * words directly instead of going through a byte buffer.
+ */
+static uint64_t sip13_words(const uint64_t k[2], const uint64_t *m, size_t n, uint64_t last,
+			    uint8_t len)
+{
+	uint64_t v0 = 0x736f6d6570736575ULL ^ k[0], v1 = 0x646f72616e646f6dULL ^ k[1];
+	uint64_t v2 = 0x6c7967656e657261ULL ^ k[0], v3 = 0x7465646279746573ULL ^ k[1];
+	uint64_t b = (uint64_t)len << 56 | last;
+
+	for (size_t i = 0; i < n; i++) {
+		v3 ^= m[i];
+		SIPROUND;
+		v0 ^= m[i];
+	}
+	v3 ^= b;
+	SIPROUND;
+	v0 ^= b;
+	v2 ^= 0xff;
+	SIPROUND;
+	SIPROUND;
+	SIPROUND;
+	return v0 ^ v1 ^ v2 ^ v3;
+}
+
+static uint64_t le64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return v;
+}
+
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static uint32_t le32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
+
+/*
+ * The message is the lower endpoint's address, the other's, the lower port, the other's
+ * and the protocol (v4: 13 bytes, v6: 37), the lower endpoint being the one with the
+ * smaller address bytes, then port: both directions give the same message.
+ * (Host byte order: the hash only has to be the same within one run.)
+ */
 uint64_t ft_hash(const struct flow_table *ft, const uint8_t *a, uint16_t pa, const uint8_t *b,
 		 uint16_t pb, uint8_t proto, bool v6)
 {
-	uint8_t buf[16 + 16 + 2 + 2 + 1];
-	size_t alen = v6 ? 16 : 4, n = 0;
-	int cmp = memcmp(a, b, alen);
+	/* v4: the addresses as big-endian numbers order them as memcmp would */
+	int cmp = v6 ? memcmp(a, b, 16) : (be32(a) > be32(b)) - (be32(a) < be32(b));
+	uint64_t m[4];
 
 	if (cmp > 0 || (cmp == 0 && pa > pb)) {
 		const uint8_t *t = a;
@@ -92,38 +158,54 @@ uint64_t ft_hash(const struct flow_table *ft, const uint8_t *a, uint16_t pa, con
 		pa = pb;
 		pb = tp;
 	}
-	memcpy(buf, a, alen);
-	n += alen;
-	memcpy(buf + n, b, alen);
-	n += alen;
-	memcpy(buf + n, &pa, 2);
-	memcpy(buf + n + 2, &pb, 2);
-	buf[n + 4] = proto;
-	return ft_siphash(ft->key, buf, n + 5);
+	if (!v6) {
+		m[0] = (uint64_t)le32(a) | (uint64_t)le32(b) << 32;
+		return sip13_words(ft->key, m, 1,
+				   (uint64_t)pa | (uint64_t)pb << 16 | (uint64_t)proto << 32, 13);
+	}
+	m[0] = le64(a);
+	m[1] = le64(a + 8);
+	m[2] = le64(b);
+	m[3] = le64(b + 8);
+	return sip13_words(ft->key, m, 4,
+			   (uint64_t)pa | (uint64_t)pb << 16 | (uint64_t)proto << 32, 37);
+}
+
+/* Constant sizes: the compiler compares inline instead of calling memcmp. */
+static bool addr_eq(const uint8_t *a, const uint8_t *b, bool v6)
+{
+	return v6 ? !memcmp(a, b, 16) : !memcmp(a, b, 4);
 }
 
 struct flow *ft_find(struct flow_table *ft, uint64_t h, const uint8_t *src, uint16_t sp,
 		     const uint8_t *dst, uint16_t dp, uint8_t proto, bool v6, bool *is_orig)
 {
-	size_t alen = v6 ? 16 : 4;
-
 	for (struct flow *f = ft->slots[h & (ft->n_slots - 1)]; f; f = f->hnext) {
 		const struct bos_conn *c = &f->c;
 
 		if (f->hash != h || c->proto != proto || c->v6 != v6)
 			continue;
-		if (c->orig_p == sp && c->resp_p == dp && !memcmp(c->orig_h, src, alen) &&
-		    !memcmp(c->resp_h, dst, alen)) {
+		if (c->orig_p == sp && c->resp_p == dp && addr_eq(c->orig_h, src, v6) &&
+		    addr_eq(c->resp_h, dst, v6)) {
 			*is_orig = true;
 			return f;
 		}
-		if (c->orig_p == dp && c->resp_p == sp && !memcmp(c->orig_h, dst, alen) &&
-		    !memcmp(c->resp_h, src, alen)) {
+		if (c->orig_p == dp && c->resp_p == sp && addr_eq(c->orig_h, dst, v6) &&
+		    addr_eq(c->resp_h, src, v6)) {
 			*is_orig = false;
 			return f;
 		}
 	}
 	return NULL;
+}
+
+static void chain_push(struct flow **head, struct flow *f)
+{
+	f->hnext = *head;
+	if (*head)
+		(*head)->hpprev = &f->hnext;
+	f->hpprev = head;
+	*head = f;
 }
 
 static void grow(struct flow_table *ft)
@@ -138,8 +220,7 @@ static void grow(struct flow_table *ft)
 
 		for (; f; f = next) {
 			next = f->hnext;
-			f->hnext = slots[f->hash & (n - 1)];
-			slots[f->hash & (n - 1)] = f;
+			chain_push(&slots[f->hash & (n - 1)], f);
 		}
 	}
 	free(ft->slots);
@@ -154,8 +235,7 @@ void ft_insert(struct flow_table *ft, struct flow *f)
 	if (ft->live >= ft->n_slots && ft->n_slots < ft->max * 2)
 		grow(ft);
 	i = f->hash & (ft->n_slots - 1);
-	f->hnext = ft->slots[i];
-	ft->slots[i] = f;
+	chain_push(&ft->slots[i], f);
 	ft->live++;
 	f->list = FL__COUNT;
 	f->lprev = f->lnext = NULL;
@@ -177,16 +257,16 @@ static void list_unlink(struct flow_table *ft, struct flow *f)
 	f->list = FL__COUNT;
 }
 
+/* O(1): the chain is doubly linked, so removing a flow does not walk its bucket. */
 void ft_remove(struct flow_table *ft, struct flow *f)
 {
-	struct flow **pp = &ft->slots[f->hash & (ft->n_slots - 1)];
-
-	for (; *pp; pp = &(*pp)->hnext) {
-		if (*pp == f) {
-			*pp = f->hnext;
-			ft->live--;
-			break;
-		}
+	if (f->hpprev) {
+		*f->hpprev = f->hnext;
+		if (f->hnext)
+			f->hnext->hpprev = f->hpprev;
+		f->hnext = NULL;
+		f->hpprev = NULL;
+		ft->live--;
 	}
 	list_unlink(ft, f);
 }

@@ -1,0 +1,109 @@
+/* Unit tests of the live-flow table (src/flow/table.c): symmetric keyed hash, lookup both
+ * ways, removal from any place in a bucket, growth. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../src/flow/flow_int.h"
+#include "harness.h"
+
+static const uint8_t key[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+
+static void set_flow(struct flow_table *ft, struct flow *f, uint32_t i, bool v6)
+{
+	memset(f, 0, sizeof(*f));
+	f->c.proto = 6;
+	f->c.v6 = v6;
+	f->c.orig_h[0] = 10;
+	f->c.orig_h[3] = (uint8_t)i;
+	f->c.orig_h[15] = v6 ? (uint8_t)(i >> 8) : 0;
+	f->c.resp_h[0] = 192;
+	f->c.resp_h[3] = 1;
+	f->c.orig_p = (uint16_t)(1024 + i);
+	f->c.resp_p = 80;
+	f->hash = ft_hash(ft, f->c.orig_h, f->c.orig_p, f->c.resp_h, f->c.resp_p, 6, v6);
+}
+
+static struct flow *find(struct flow_table *ft, const struct flow *f, bool reverse,
+			 bool *is_orig)
+{
+	const struct bos_conn *c = &f->c;
+
+	if (reverse)
+		return ft_find(ft, f->hash, c->resp_h, c->resp_p, c->orig_h, c->orig_p, 6, c->v6,
+			       is_orig);
+	return ft_find(ft, f->hash, c->orig_h, c->orig_p, c->resp_h, c->resp_p, 6, c->v6,
+		       is_orig);
+}
+
+void test_flow_table__hash_is_symmetric_and_keyed(void)
+{
+	struct flow_table a, b;
+	uint8_t x[16] = {10, 0, 0, 1}, y[16] = {10, 0, 0, 2};
+
+	BT_ASSERT_EQ_INT(ft_init(&a, 100, key), 0);
+	BT_ASSERT_EQ_INT(ft_init(&b, 100, key), 0);
+	for (int v6 = 0; v6 <= 1; v6++) {
+		uint64_t h = ft_hash(&a, x, 1000, y, 80, 6, v6);
+
+		BT_ASSERT(h == ft_hash(&a, y, 80, x, 1000, 6, v6));
+		BT_ASSERT(h != ft_hash(&a, x, 1001, y, 80, 6, v6));
+		BT_ASSERT(h != ft_hash(&a, x, 1000, y, 80, 17, v6));
+		/* Same address, ports decide the order. */
+		BT_ASSERT(ft_hash(&a, x, 1, x, 2, 17, v6) == ft_hash(&a, x, 2, x, 1, 17, v6));
+		/* Each table draws its own random key: the caller's key alone does not
+		 * predict the buckets. */
+		BT_ASSERT(h != ft_hash(&b, x, 1000, y, 80, 6, v6));
+	}
+	BT_ASSERT(ft_hash(&a, x, 1000, y, 80, 6, false) != ft_hash(&a, x, 1000, y, 80, 6, true));
+	ft_release(&a);
+	ft_release(&b);
+}
+
+/* 3000 flows in a table that starts at 1024 slots: chains of several flows, then growth;
+ * every flow is found both ways, then removed in an order that hits chain heads, middles
+ * and tails, and the rest stays findable. */
+static void fill_find_remove(bool v6)
+{
+	enum { N = 3000 };
+	struct flow_table ft;
+	struct flow *fl = calloc(N, sizeof(*fl));
+	bool is_orig;
+
+	BT_ASSERT(fl != NULL);
+	BT_ASSERT_EQ_INT(ft_init(&ft, N, key), 0);
+	for (uint32_t i = 0; i < N; i++) {
+		set_flow(&ft, &fl[i], i, v6);
+		ft_insert(&ft, &fl[i]);
+	}
+	BT_ASSERT_EQ_INT(ft.live, N);
+	BT_ASSERT(ft.n_slots >= N);
+	for (uint32_t i = 0; i < N; i++) {
+		BT_ASSERT(find(&ft, &fl[i], false, &is_orig) == &fl[i] && is_orig);
+		BT_ASSERT(find(&ft, &fl[i], true, &is_orig) == &fl[i] && !is_orig);
+	}
+	for (uint32_t i = 0; i < N; i += 3)
+		ft_remove(&ft, &fl[i]);
+	for (uint32_t i = 0; i < N; i++) {
+		struct flow *want = i % 3 == 0 ? NULL : &fl[i];
+
+		BT_ASSERT(find(&ft, &fl[i], false, &is_orig) == want);
+		BT_ASSERT(find(&ft, &fl[i], true, &is_orig) == want);
+	}
+	for (uint32_t i = 0; i < N; i++)
+		ft_remove(&ft, &fl[i]); /* removed twice: a no-op */
+	BT_ASSERT_EQ_INT(ft.live, 0);
+	for (size_t s = 0; s < ft.n_slots; s++)
+		BT_ASSERT(ft.slots[s] == NULL);
+	ft_release(&ft);
+	free(fl);
+}
+
+void test_flow_table__find_and_remove_v4(void)
+{
+	fill_find_remove(false);
+}
+
+void test_flow_table__find_and_remove_v6(void)
+{
+	fill_find_remove(true);
+}

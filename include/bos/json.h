@@ -59,7 +59,34 @@ void bos_json_kv_uint(struct bos_json *j, const char *key, uint64_t v);
 void bos_json_kv_bool(struct bos_json *j, const char *key, bool v);
 void bos_json_kv_time_ns(struct bos_json *j, const char *key, int64_t unix_ns);
 
+/* Seconds with 6 decimals from nanoseconds (durations, RTTs): exactly the bytes of
+ * bos_json_double(j, ns / 1e9, 6), computed with integers where that is provably the
+ * same (0 <= ns < 2^50 and not a tie at the 7th decimal), else through printf. */
+void bos_json_seconds_ns(struct bos_json *j, int64_t ns);
+
 /* Append the JSON string literal for data (with quotes) to out. */
 void bos_json_quote(struct bos_buf *out, const void *data, size_t len);
+
+/*
+ * Keys that are string literals, for the log writers (one line per flow or transaction):
+ * "key": is copied at once with its length known at compile time, the separator logic is
+ * one test. The literal must be plain printable ASCII without '"' or '\\' (it is not
+ * escaped); builds without NDEBUG check that and BOS_BUG otherwise. Output is byte for byte
+ * what bos_json_key / bos_json_kv_* write.
+ *
+ *	BOS_JSON_KV_UINT(&j, "orig_pkts", c->orig_pkts);
+ */
+#define BOS_JSON_KEY(j, lit) bos_json_key_lit((j), "" lit, sizeof(lit) - 1)
+#define BOS_JSON_KV_STR(j, lit, s) bos_json_kvl_str((j), "" lit, sizeof(lit) - 1, (s))
+#define BOS_JSON_KV_STRN(j, lit, d, n) bos_json_kvl_strn((j), "" lit, sizeof(lit) - 1, (d), (n))
+#define BOS_JSON_KV_UINT(j, lit, v) bos_json_kvl_uint((j), "" lit, sizeof(lit) - 1, (v))
+#define BOS_JSON_KV_BOOL(j, lit, v) bos_json_kvl_bool((j), "" lit, sizeof(lit) - 1, (v))
+
+void bos_json_key_lit(struct bos_json *j, const char *key, size_t len);
+void bos_json_kvl_str(struct bos_json *j, const char *key, size_t klen, const char *s);
+void bos_json_kvl_strn(struct bos_json *j, const char *key, size_t klen, const void *data,
+		       size_t len);
+void bos_json_kvl_uint(struct bos_json *j, const char *key, size_t klen, uint64_t v);
+void bos_json_kvl_bool(struct bos_json *j, const char *key, size_t klen, bool v);
 
 #endif

@@ -877,11 +877,14 @@ bool bos_http_looks_like_request(const uint8_t *p, size_t len)
 
 /* --- JSON --- */
 
-static void kv_buf(struct bos_json *j, const char *key, const struct bos_buf *b)
+/* key is a literal (KV_BUF): see BOS_JSON_KEY. */
+static void kv_buf(struct bos_json *j, const char *key, size_t klen, const struct bos_buf *b)
 {
 	if (b->len)
-		bos_json_kv_strn(j, key, b->data, b->len);
+		bos_json_kvl_strn(j, key, klen, b->data, b->len);
 }
+
+#define KV_BUF(j, lit, b) kv_buf((j), "" lit, sizeof(lit) - 1, (b))
 
 static const char *const flag_names[] = {
 	"no_response", "no_request", "request_truncated", "response_truncated", "malformed",
@@ -891,29 +894,29 @@ static const char *const flag_names[] = {
 void bos_http_write_json(const struct bos_http_txn *t, struct bos_json *j)
 {
 	if (t->trans_depth)
-		bos_json_kv_uint(j, "trans_depth", t->trans_depth);
-	kv_buf(j, "method", &t->method);
-	kv_buf(j, "host", &t->host);
-	kv_buf(j, "uri", &t->uri);
-	kv_buf(j, "referrer", &t->referrer);
+		BOS_JSON_KV_UINT(j, "trans_depth", t->trans_depth);
+	KV_BUF(j, "method", &t->method);
+	KV_BUF(j, "host", &t->host);
+	KV_BUF(j, "uri", &t->uri);
+	KV_BUF(j, "referrer", &t->referrer);
 	/* Zeek: the response's version overwrites the request's. */
-	kv_buf(j, "version", t->resp_version.len ? &t->resp_version : &t->version);
-	kv_buf(j, "user_agent", &t->user_agent);
-	kv_buf(j, "origin", &t->origin);
-	bos_json_kv_uint(j, "request_body_len", t->request_body_len);
-	bos_json_kv_uint(j, "response_body_len", t->response_body_len);
+	KV_BUF(j, "version", t->resp_version.len ? &t->resp_version : &t->version);
+	KV_BUF(j, "user_agent", &t->user_agent);
+	KV_BUF(j, "origin", &t->origin);
+	BOS_JSON_KV_UINT(j, "request_body_len", t->request_body_len);
+	BOS_JSON_KV_UINT(j, "response_body_len", t->response_body_len);
 	if (t->status_code) {
-		bos_json_kv_uint(j, "status_code", t->status_code);
-		kv_buf(j, "status_msg", &t->status_msg);
+		BOS_JSON_KV_UINT(j, "status_code", t->status_code);
+		KV_BUF(j, "status_msg", &t->status_msg);
 	}
 	if (t->info_code) {
-		bos_json_kv_uint(j, "info_code", t->info_code);
-		kv_buf(j, "info_msg", &t->info_msg);
+		BOS_JSON_KV_UINT(j, "info_code", t->info_code);
+		KV_BUF(j, "info_msg", &t->info_msg);
 	}
-	kv_buf(j, "request_content_type", &t->req_content_type);
-	kv_buf(j, "response_content_type", &t->resp_content_type);
+	KV_BUF(j, "request_content_type", &t->req_content_type);
+	KV_BUF(j, "response_content_type", &t->resp_content_type);
 	if (t->flags) {
-		bos_json_key(j, "flags");
+		BOS_JSON_KEY(j, "flags");
 		bos_json_arr_begin(j);
 		for (size_t i = 0; i < BOS_ARRAY_SIZE(flag_names); i++)
 			if (t->flags & (1u << i))

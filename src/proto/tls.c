@@ -866,8 +866,9 @@ const char *bos_tls_alert_name(uint8_t desc)
 
 /* --- JSON --- */
 
-static void kv_named(struct bos_json *j, const char *key, const char *name, const char *fmt,
-		     unsigned v)
+/* key is a literal (KV_NAMED): see BOS_JSON_KEY. */
+static void kv_named(struct bos_json *j, const char *key, size_t klen, const char *name,
+		     const char *fmt, unsigned v)
 {
 	char buf[32];
 
@@ -875,8 +876,10 @@ static void kv_named(struct bos_json *j, const char *key, const char *name, cons
 		snprintf(buf, sizeof(buf), fmt, v);
 		name = buf;
 	}
-	bos_json_kv_str(j, key, name);
+	bos_json_kvl_str(j, key, klen, name);
 }
+
+#define KV_NAMED(j, lit, name, fmt, v) kv_named((j), "" lit, sizeof(lit) - 1, (name), (fmt), (v))
 
 static const char *const anomaly_names[] = {
 	"bad_record", "bad_hello", "hello_too_big", "capped", "gap", "not_tls",
@@ -887,28 +890,28 @@ void bos_tls_write_json(const struct bos_tls_info *info, struct bos_json *j)
 	const struct bos_tls_client_hello *ch = &info->ch;
 
 	if (info->server_hello_seen) {
-		kv_named(j, "version", bos_tls_version_name(info->version), "unknown-%u",
+		KV_NAMED(j, "version", bos_tls_version_name(info->version), "unknown-%u",
 			 info->version);
-		kv_named(j, "cipher", bos_tls_cipher_name(info->sh.cipher), "unknown-%u",
+		KV_NAMED(j, "cipher", bos_tls_cipher_name(info->sh.cipher), "unknown-%u",
 			 info->sh.cipher);
 	}
 	if (info->client_hello_seen && ch->sni_len)
-		bos_json_kv_strn(j, "server_name", ch->sni, ch->sni_len);
-	bos_json_kv_bool(j, "resumed", info->resumed);
+		BOS_JSON_KV_STRN(j, "server_name", ch->sni, ch->sni_len);
+	BOS_JSON_KV_BOOL(j, "resumed", info->resumed);
 	if (info->hello_retry)
-		bos_json_kv_bool(j, "hello_retry", true);
+		BOS_JSON_KV_BOOL(j, "hello_retry", true);
 	if (info->alert_seen)
-		kv_named(j, "last_alert", bos_tls_alert_name(info->last_alert_desc), "unknown-%u",
+		KV_NAMED(j, "last_alert", bos_tls_alert_name(info->last_alert_desc), "unknown-%u",
 			 info->last_alert_desc);
 	if (info->sh.alpn_len)
-		bos_json_kv_strn(j, "next_protocol", info->sh.alpn, info->sh.alpn_len);
-	bos_json_kv_bool(j, "established", info->established);
-	bos_json_kv_str(j, "ssl_history", info->history);
+		BOS_JSON_KV_STRN(j, "next_protocol", info->sh.alpn, info->sh.alpn_len);
+	BOS_JSON_KV_BOOL(j, "established", info->established);
+	BOS_JSON_KV_STR(j, "ssl_history", info->history);
 	if (info->client_hello_seen) {
-		kv_named(j, "client_version", bos_tls_version_name(ch->legacy_version),
+		KV_NAMED(j, "client_version", bos_tls_version_name(ch->legacy_version),
 			 "unknown-%u", ch->legacy_version);
 		if (ch->n_versions) {
-			bos_json_key(j, "client_supported_versions");
+			BOS_JSON_KEY(j, "client_supported_versions");
 			bos_json_arr_begin(j);
 			for (size_t i = 0; i < ch->n_versions; i++) {
 				const char *n = bos_tls_version_name(ch->versions[i]);
@@ -926,7 +929,7 @@ void bos_tls_write_json(const struct bos_tls_info *info, struct bos_json *j)
 			bos_json_arr_end(j);
 		}
 		if (ch->n_alpn) {
-			bos_json_key(j, "alpn");
+			BOS_JSON_KEY(j, "alpn");
 			bos_json_arr_begin(j);
 			for (size_t i = 0; i < ch->n_alpn; i++)
 				bos_json_strn(j, ch->alpn[i], ch->alpn_len[i]);
@@ -934,24 +937,24 @@ void bos_tls_write_json(const struct bos_tls_info *info, struct bos_json *j)
 		}
 	}
 	if (info->server_hello_seen)
-		kv_named(j, "server_version", bos_tls_version_name(info->sh.legacy_version),
+		KV_NAMED(j, "server_version", bos_tls_version_name(info->sh.legacy_version),
 			 "unknown-%u", info->sh.legacy_version);
 	if (info->alert_seen) {
-		bos_json_kv_uint(j, "alert_level", info->alert_level);
-		kv_named(j, "alert_desc", bos_tls_alert_name(info->alert_desc), "unknown-%u",
+		BOS_JSON_KV_UINT(j, "alert_level", info->alert_level);
+		KV_NAMED(j, "alert_desc", bos_tls_alert_name(info->alert_desc), "unknown-%u",
 			 info->alert_desc);
-		bos_json_kv_str(j, "alert_from",
+		BOS_JSON_KV_STR(j, "alert_from",
 				info->alert_dir == BOS_DIR_TO_SERVER ? "client" : "server");
 	}
 	if (info->encrypted_alerts)
-		bos_json_kv_uint(j, "encrypted_alerts", info->encrypted_alerts);
+		BOS_JSON_KV_UINT(j, "encrypted_alerts", info->encrypted_alerts);
 	if (info->ja3[0]) {
-		bos_json_kv_str(j, "ja3", info->ja3);
-		bos_json_kv_str(j, "ja3_string", info->ja3_str);
-		bos_json_kv_str(j, "ja4", info->ja4);
+		BOS_JSON_KV_STR(j, "ja3", info->ja3);
+		BOS_JSON_KV_STR(j, "ja3_string", info->ja3_str);
+		BOS_JSON_KV_STR(j, "ja4", info->ja4);
 	}
 	if (info->anomalies) {
-		bos_json_key(j, "anomalies");
+		BOS_JSON_KEY(j, "anomalies");
 		bos_json_arr_begin(j);
 		for (size_t i = 0; i < BOS_ARRAY_SIZE(anomaly_names); i++)
 			if (info->anomalies & (1u << i))

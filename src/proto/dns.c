@@ -507,11 +507,15 @@ struct pending {
 	int64_t ts_ns;
 };
 
+/* Most flows have one query in flight: the FIFO starts with room for a few and doubles up
+ * to BOS_DNS_MAX_PENDING, instead of zeroing all 64 slots for every DNS flow. */
+#define DNS_PENDING_FIRST 2
+
 struct bos_dns_tracker {
 	bos_dns_txn_fn cb;
 	void *ctx;
-	struct pending q[BOS_DNS_MAX_PENDING];	/* FIFO, oldest first */
-	size_t n;
+	struct pending *q;	/* FIFO, oldest first; cap slots */
+	size_t n, cap;
 	uint64_t evicted;
 };
 
@@ -555,6 +559,23 @@ static void report_pending(struct bos_dns_tracker *t, size_t i, const struct bos
 	t->n--;
 }
 
+/* Room for one more pending query (the cap is checked by the caller). */
+static void pending_room(struct bos_dns_tracker *t)
+{
+	size_t cap = t->cap ? 2 * t->cap : DNS_PENDING_FIRST;
+	struct pending *q;
+
+	if (t->n < t->cap)
+		return;
+	if (cap > BOS_DNS_MAX_PENDING)
+		cap = BOS_DNS_MAX_PENDING;
+	q = realloc(t->q, cap * sizeof(*q));
+	if (!q)
+		BOS_BUG("out of memory (%zu DNS queries pending)", cap);
+	t->q = q;
+	t->cap = cap;
+}
+
 void bos_dns_tracker_add_take(struct bos_dns_tracker *t, struct bos_dns_msg *m, int64_t ts_ns)
 {
 	if (!m->qr) {
@@ -562,6 +583,7 @@ void bos_dns_tracker_add_take(struct bos_dns_tracker *t, struct bos_dns_msg *m, 
 			t->evicted++;
 			report_pending(t, 0, NULL, 0);
 		}
+		pending_room(t);
 		t->q[t->n].q = *m;
 		t->q[t->n].ts_ns = ts_ns;
 		t->n++;
@@ -600,6 +622,7 @@ void bos_dns_tracker_free(struct bos_dns_tracker *t)
 		return;
 	for (size_t i = 0; i < t->n; i++)
 		bos_dns_msg_release(&t->q[i].q);
+	free(t->q);
 	free(t);
 }
 

@@ -224,11 +224,19 @@ static void compute_ja3(struct bos_tls_info *info)
 	bos_buf_release(&b);
 }
 
-static int cmp_u16(const void *a, const void *b)
+/* Insertion sort: the lists are short (a dozen values typically, at most the cap of 128)
+ * and glibc's qsort (merge sort through a comparison callback) cost more than the whole
+ * hello parse. */
+static void sort_u16(uint16_t *v, size_t n)
 {
-	uint16_t x = *(const uint16_t *)a, y = *(const uint16_t *)b;
+	for (size_t i = 1; i < n; i++) {
+		uint16_t x = v[i];
+		size_t k = i;
 
-	return (x > y) - (x < y);
+		for (; k > 0 && v[k - 1] > x; k--)
+			v[k] = v[k - 1];
+		v[k] = x;
+	}
 }
 
 /* Sorted (or not) 4-hex-digit list, GREASE dropped, skipping values in drop[]. */
@@ -248,7 +256,7 @@ static size_t hex_list(struct bos_buf *b, const uint16_t *v, size_t n, bool sort
 			tmp[k++] = v[i];
 	}
 	if (sort)
-		qsort(tmp, k, sizeof(tmp[0]), cmp_u16);
+		sort_u16(tmp, k);
 	for (size_t i = 0; i < k; i++)
 		add_hex4(b, i ? ',' : 0, tmp[i]);
 	return k;
@@ -286,6 +294,7 @@ static void compute_ja4(struct bos_tls_info *info)
 	bool sni = false;
 	char alpn[3] = "00";
 	char hb[13], hc[13];
+	char *w;
 
 	/* The highest supported_version wins even when below legacy_version. */
 	if (ch->n_versions) {
@@ -332,9 +341,30 @@ static void compute_ja4(struct bos_tls_info *info)
 	} else {
 		memcpy(hc, "000000000000", 13);
 	}
-	snprintf(info->ja4, sizeof(info->ja4), "t%s%c%02zu%02zu%s_%s_%s", ja4_version(ver),
-		 sni ? 'd' : 'i', nc > 99 ? (size_t)99 : nc, ne > 99 ? (size_t)99 : ne, alpn, hb,
-		 hc);
+	/* "t" version sni nc(2) ne(2) alpn(2) "_" hb "_" hc: fixed widths, no printf (it
+	 * was a tenth of the hello's cost). */
+	if (nc > 99)
+		nc = 99;
+	if (ne > 99)
+		ne = 99;
+	w = info->ja4;
+	*w++ = 't';
+	memcpy(w, ja4_version(ver), 2);
+	w += 2;
+	*w++ = sni ? 'd' : 'i';
+	*w++ = (char)('0' + nc / 10);
+	*w++ = (char)('0' + nc % 10);
+	*w++ = (char)('0' + ne / 10);
+	*w++ = (char)('0' + ne % 10);
+	memcpy(w, alpn, 2);
+	w += 2;
+	*w++ = '_';
+	memcpy(w, hb, 12);
+	w += 12;
+	*w++ = '_';
+	memcpy(w, hc, 12);
+	w += 12;
+	*w = '\0';
 	bos_buf_release(&b);
 }
 

@@ -140,6 +140,25 @@ static size_t put_escape(char *w, unsigned char c)
 	}
 }
 
+/*
+ * True if the 8 bytes at p are all plain (jclass JC_PLAIN): none below 0x20, none with the
+ * high bit, no '"', '\\' or DEL. Word-at-a-time tests (a byte below n: (x - n*0x01..) &
+ * ~x & 0x80..; a byte equal to v: the same with n = 1 on x ^ v*0x01..), exact as a yes/no.
+ */
+static inline bool plain8(const unsigned char *p)
+{
+	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+	uint64_t x, q, b, d, bad;
+
+	memcpy(&x, p, sizeof(x));
+	q = x ^ (ones * '"');
+	b = x ^ (ones * '\\');
+	d = x ^ (ones * 0x7f);
+	bad = ((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b) | ((d - ones) & ~d) |
+	      x;
+	return !(bad & high);
+}
+
 /* Room for n bytes at pos (out->len is stale while a writer fills the buffer directly). */
 static char *room(struct bos_buf *out, size_t pos, size_t n)
 {
@@ -165,8 +184,13 @@ static inline bool quote_into(struct bos_buf *out, const unsigned char *p, size_
 
 	d[pos++] = '"';
 	while (i < len) {
-		unsigned cl = jclass[p[i]];
+		unsigned cl;
 
+		if (len - i >= 8 && plain8(p + i)) {
+			i += 8;
+			continue;
+		}
+		cl = jclass[p[i]];
 		if (BOS_LIKELY(cl == JC_PLAIN)) {
 			i++;
 			continue;
@@ -211,47 +235,22 @@ void bos_json_key(struct bos_json *j, const char *key)
 	j->after_key = true;
 }
 
-#ifndef NDEBUG
 /* A literal key is copied unescaped: make sure no call site passes one that needs it. */
-static void check_lit(const char *key, size_t len)
+void bos_json_key_lit_check(const char *key, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
 		if (jclass[(unsigned char)key[i]] != JC_PLAIN)
 			BOS_BUG("JSON literal key \"%s\" needs escaping", key);
 }
-#endif
 
-void bos_json_key_lit(struct bos_json *j, const char *key, size_t len)
+void bos_json_key_lit_slow(struct bos_json *j, const char *key, size_t len)
 {
-	bool *comma;
-	size_t n = 0;
-	char *w;
-
-#ifndef NDEBUG
-	check_lit(key, len);
-#endif
-	if (BOS_UNLIKELY(j->after_key || j->depth <= 0 || (j->flags & BOS_JSON_PRETTY))) {
-		/* the rare shapes (pretty files, misuse) take the general path */
-		before_value(j);
-		bos_buf_addch(j->out, '"');
-		bos_buf_add(j->out, key, len);
-		bos_buf_add(j->out, "\":", 2);
-		if (j->flags & BOS_JSON_PRETTY)
-			bos_buf_addch(j->out, ' ');
-		j->after_key = true;
-		return;
-	}
-	comma = &j->need_comma[j->depth - 1];
-	w = bos_buf_reserve(j->out, len + 4);
-	if (*comma)
-		w[n++] = ',';
-	*comma = true;
-	w[n++] = '"';
-	memcpy(w + n, key, len);
-	n += len;
-	w[n++] = '"';
-	w[n++] = ':';
-	bos_buf_commit(j->out, n);
+	before_value(j);
+	bos_buf_addch(j->out, '"');
+	bos_buf_add(j->out, key, len);
+	bos_buf_add(j->out, "\":", 2);
+	if (j->flags & BOS_JSON_PRETTY)
+		bos_buf_addch(j->out, ' ');
 	j->after_key = true;
 }
 
@@ -287,19 +286,39 @@ void bos_json_str(struct bos_json *j, const char *s)
 		bos_json_strn(j, s, strlen(s));
 }
 
-/* Decimal digits of v at the end of tmp[20]; returns where they start. */
-static char *fmt_u64(char tmp[20], uint64_t v)
+/* Store the two digits of v < 100 at w. Byte stores, not memcpy: with _FORTIFY_SOURCE a
+ * memcpy into a local array becomes a __memcpy_chk call. */
+static inline void put2(char *w, unsigned v)
 {
-	char *s = tmp + 20;
+	w[0] = digits2[2 * v];
+	w[1] = digits2[2 * v + 1];
+}
+
+/* Number of decimal digits of v. */
+static size_t dec_len(uint64_t v)
+{
+	size_t n = 1;
+
+	while (v >= 100) {
+		v /= 100;
+		n += 2;
+	}
+	return n + (v >= 10);
+}
+
+/* Decimal digits of v ending just before end; returns where they start. */
+static char *fmt_u64(char *end, uint64_t v)
+{
+	char *s = end;
 
 	while (v >= 100) {
 		s -= 2;
-		memcpy(s, digits2 + 2 * (v % 100), 2);
+		put2(s, (unsigned)(v % 100));
 		v /= 100;
 	}
 	if (v >= 10) {
 		s -= 2;
-		memcpy(s, digits2 + 2 * v, 2);
+		put2(s, (unsigned)v);
 	} else {
 		*--s = (char)('0' + v);
 	}
@@ -309,10 +328,10 @@ static char *fmt_u64(char tmp[20], uint64_t v)
 /* Decimal digits of v, without printf. */
 static void add_u64(struct bos_buf *out, uint64_t v)
 {
-	char tmp[20];
-	char *s = fmt_u64(tmp, v);
+	size_t n = dec_len(v);
 
-	bos_buf_add(out, s, (size_t)(tmp + sizeof(tmp) - s));
+	fmt_u64(bos_buf_reserve(out, n) + n, v);
+	bos_buf_commit(out, n);
 }
 
 /* "." and six digits of f (< 1000000): the fixed decimals of epochs and durations. */
@@ -321,9 +340,9 @@ static void add_frac6(struct bos_buf *out, unsigned f)
 	char *w = bos_buf_reserve(out, 7);
 
 	w[0] = '.';
-	memcpy(w + 1, digits2 + 2 * (f / 10000), 2);
-	memcpy(w + 3, digits2 + 2 * (f / 100 % 100), 2);
-	memcpy(w + 5, digits2 + 2 * (f % 100), 2);
+	put2(w + 1, f / 10000);
+	put2(w + 3, f / 100 % 100);
+	put2(w + 5, f % 100);
 	bos_buf_commit(out, 7);
 }
 
@@ -443,8 +462,6 @@ void bos_json_kv_time_ns(struct bos_json *j, const char *key, int64_t unix_ns)
 	bos_json_time_ns(j, unix_ns);
 }
 
-/* The value right after a literal key: no separator to decide (before_value would only
- * clear after_key). */
 void bos_json_kvl_str(struct bos_json *j, const char *key, size_t klen, const char *s)
 {
 	bos_json_key_lit(j, key, klen);
@@ -456,17 +473,4 @@ void bos_json_kvl_strn(struct bos_json *j, const char *key, size_t klen, const v
 {
 	bos_json_key_lit(j, key, klen);
 	bos_json_strn(j, data, len);
-}
-
-void bos_json_kvl_uint(struct bos_json *j, const char *key, size_t klen, uint64_t v)
-{
-	bos_json_key_lit(j, key, klen);
-	j->after_key = false;
-	add_u64(j->out, v);
-}
-
-void bos_json_kvl_bool(struct bos_json *j, const char *key, size_t klen, bool v)
-{
-	bos_json_key_lit(j, key, klen);
-	bos_json_bool(j, v);
 }

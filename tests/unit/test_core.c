@@ -1,5 +1,6 @@
 /* Unit tests of the core module: cursor, buffer, escaping, JSON writer, clock. */
 #include <errno.h>
+#include <string.h>
 
 #include "bos/buf.h"
 #include "bos/clock.h"
@@ -324,4 +325,61 @@ void test_json__seconds_ns_equals_printf(void)
 	}
 	bos_buf_release(&a);
 	bos_buf_release(&b);
+}
+
+/* Reference for one byte of a quoted string (as the writer escaped before the word-at-a-
+ * time scan): every byte value at every offset of a word must come out the same. */
+static void ref_quote_byte(struct bos_buf *b, unsigned char c)
+{
+	static const char hexd[] = "0123456789abcdef";
+
+	if (c == '"' || c == '\\') {
+		bos_buf_addch(b, '\\');
+		bos_buf_addch(b, (char)c);
+	} else if (c == '\n') {
+		bos_buf_addstr(b, "\\n");
+	} else if (c == '\r') {
+		bos_buf_addstr(b, "\\r");
+	} else if (c == '\t') {
+		bos_buf_addstr(b, "\\t");
+	} else if (c < 0x20 || c == 0x7f) {
+		bos_buf_addstr(b, "\\u00");
+		bos_buf_addch(b, hexd[c >> 4]);
+		bos_buf_addch(b, hexd[c & 15]);
+	} else {
+		bos_buf_addch(b, (char)c);
+	}
+}
+
+void test_json__every_byte_at_every_word_offset(void)
+{
+	struct bos_buf got = BOS_BUF_INIT, want = BOS_BUF_INIT, js = BOS_BUF_INIT;
+	unsigned char s[19];
+	struct bos_json j;
+
+	for (unsigned c = 0; c < 256; c++) {
+		for (size_t k = 0; k < sizeof(s); k++) {
+			memset(s, 'a', sizeof(s));
+			s[k] = (unsigned char)c;
+			bos_buf_reset(&got);
+			bos_buf_reset(&want);
+			bos_json_quote(&got, s, sizeof(s));
+			bos_buf_addch(&want, '"');
+			for (size_t i = 0; i < sizeof(s); i++)
+				ref_quote_byte(&want, s[i]);
+			bos_buf_addch(&want, '"');
+			BT_ASSERT_EQ_INT(got.len, want.len);
+			BT_ASSERT_EQ_MEM(got.data, want.data, want.len);
+			/* as a value: text iff bos_utf8_valid, else the b64 object */
+			bos_buf_reset(&js);
+			bos_json_init(&j, &js, 0);
+			bos_json_strn(&j, s, sizeof(s));
+			BT_ASSERT_EQ_INT(js.data[0] == '"', bos_utf8_valid(s, sizeof(s)));
+			if (js.data[0] == '"')
+				BT_ASSERT_EQ_STR(js.data, want.data);
+		}
+	}
+	bos_buf_release(&got);
+	bos_buf_release(&want);
+	bos_buf_release(&js);
 }

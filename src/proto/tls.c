@@ -571,6 +571,15 @@ struct bos_tls_conn *bos_tls_conn_new(void)
 	return c;
 }
 
+void bos_tls_conn_reset(struct bos_tls_conn *c)
+{
+	for (int d = 0; d < 2; d++)
+		bos_buf_release(&c->dir[d].hbody);
+	memset(c, 0, sizeof(*c));
+	for (int d = 0; d < 2; d++)
+		bos_buf_init(&c->dir[d].hbody);
+}
+
 void bos_tls_conn_free(struct bos_tls_conn *c)
 {
 	if (!c)

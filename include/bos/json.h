@@ -88,9 +88,17 @@ void bos_json_kvl_str(struct bos_json *j, const char *key, size_t klen, const ch
 void bos_json_kvl_strn(struct bos_json *j, const char *key, size_t klen, const void *data,
 		       size_t len);
 
+/*
+ * A literal key with a value bos generated itself (uids, addresses it formatted, names
+ * from its tables, hex and base64 digests), written without scanning: s must be printable
+ * ASCII without '"' or '\\'. Builds without NDEBUG check that and BOS_BUG otherwise. Never
+ * for bytes that came from input (names, URIs, file names): those take BOS_JSON_KV_STR.
+ */
+#define BOS_JSON_KV_PLAIN(j, lit, s) bos_json_kv_plain((j), "" lit, sizeof(lit) - 1, (s))
+
 /* Out-of-line parts of bos_json_key_lit: pretty output and misuse; the NDEBUG check. */
 void bos_json_key_lit_slow(struct bos_json *j, const char *key, size_t len);
-void bos_json_key_lit_check(const char *key, size_t len);
+void bos_json_plain_check(const char *s, size_t len);
 
 static inline void bos_json_key_lit(struct bos_json *j, const char *key, size_t len)
 {
@@ -99,7 +107,7 @@ static inline void bos_json_key_lit(struct bos_json *j, const char *key, size_t 
 	char *w;
 
 #ifndef NDEBUG
-	bos_json_key_lit_check(key, len);
+	bos_json_plain_check(key, len);
 #endif
 	if (BOS_UNLIKELY(j->after_key || j->depth <= 0 || (j->flags & BOS_JSON_PRETTY))) {
 		bos_json_key_lit_slow(j, key, len);
@@ -116,6 +124,24 @@ static inline void bos_json_key_lit(struct bos_json *j, const char *key, size_t 
 	bos_buf_commit(j->out, c + len + 3);
 	*comma = true;
 	j->after_key = true;
+}
+
+static inline void bos_json_kv_plain(struct bos_json *j, const char *key, size_t klen,
+				     const char *s)
+{
+	size_t len = strlen(s);
+	char *w;
+
+#ifndef NDEBUG
+	bos_json_plain_check(s, len);
+#endif
+	bos_json_key_lit(j, key, klen);
+	w = bos_buf_reserve(j->out, len + 2);
+	w[0] = '"';
+	memcpy(w + 1, s, len);
+	w[len + 1] = '"';
+	bos_buf_commit(j->out, len + 2);
+	j->after_key = false;	/* what before_value does for the value after a key */
 }
 
 #endif

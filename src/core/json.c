@@ -109,8 +109,10 @@ static const uint8_t jclass[256] = {
 
 /* Two decimal digits per entry: numbers are most of what conn.jsonl holds. */
 static const char digits2[] =
-	"0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849"
-	"5051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
+	"00010203040506070809101112131415161718192021222324"
+	"25262728293031323334353637383940414243444546474849"
+	"50515253545556575859606162636465666768697071727374"
+	"75767778798081828384858687888990919293949596979899";
 
 /* Write the escape for c at w (room for 6); returns its length. */
 static size_t put_escape(char *w, unsigned char c)
@@ -235,12 +237,13 @@ void bos_json_key(struct bos_json *j, const char *key)
 	j->after_key = true;
 }
 
-/* A literal key is copied unescaped: make sure no call site passes one that needs it. */
-void bos_json_key_lit_check(const char *key, size_t len)
+/* Literal keys and plain values are copied unescaped: make sure no call site passes
+ * text that needs escaping. */
+void bos_json_plain_check(const char *s, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
-		if (jclass[(unsigned char)key[i]] != JC_PLAIN)
-			BOS_BUG("JSON literal key \"%s\" needs escaping", key);
+		if (jclass[(unsigned char)s[i]] != JC_PLAIN)
+			BOS_BUG("JSON text \"%s\" given as plain needs escaping", s);
 }
 
 void bos_json_key_lit_slow(struct bos_json *j, const char *key, size_t len)

@@ -102,10 +102,10 @@ static void write_id(struct engine *e, struct bos_json *j, const struct flow *f)
 
 	BOS_JSON_KEY(j, "ts");
 	bos_json_epoch(j, c->start_ns);
-	BOS_JSON_KV_STR(j, "uid", f->uid);
-	BOS_JSON_KV_STR(j, "id.orig_h", bos_pkt_addr_str(a, sizeof(a), c->orig_h, c->v6));
+	BOS_JSON_KV_PLAIN(j, "uid", f->uid);
+	BOS_JSON_KV_PLAIN(j, "id.orig_h", bos_pkt_addr_str(a, sizeof(a), c->orig_h, c->v6));
 	BOS_JSON_KV_UINT(j, "id.orig_p", c->orig_p);
-	BOS_JSON_KV_STR(j, "id.resp_h", bos_pkt_addr_str(a, sizeof(a), c->resp_h, c->v6));
+	BOS_JSON_KV_PLAIN(j, "id.resp_h", bos_pkt_addr_str(a, sizeof(a), c->resp_h, c->v6));
 	BOS_JSON_KV_UINT(j, "id.resp_p", c->resp_p);
 	(void)e;
 }
@@ -136,7 +136,7 @@ static void write_conn(struct engine *e, struct flow *f)
 	bos_json_init(&j, &e->buf[OUT_CONN], 0);
 	bos_json_obj_begin(&j);
 	write_id(e, &j, f);
-	BOS_JSON_KV_STR(&j, "proto", proto_name(c->proto));
+	BOS_JSON_KV_PLAIN(&j, "proto", proto_name(c->proto));
 	/* Zeek joins the service set sorted; bos has at most these three. */
 	if (f->svc_dns)
 		strcat(svc, "dns");
@@ -145,17 +145,17 @@ static void write_conn(struct engine *e, struct flow *f)
 	if (f->svc_tls)
 		strcat(svc, svc[0] ? ",ssl" : "ssl");
 	if (svc[0])
-		BOS_JSON_KV_STR(&j, "service", svc);
+		BOS_JSON_KV_PLAIN(&j, "service", svc);
 	if (dur > 0) { /* Zeek: duration and byte counts only when duration > 0 */
 		BOS_JSON_KEY(&j, "duration");
 		bos_json_seconds_ns(&j, dur);
 		BOS_JSON_KV_UINT(&j, "orig_bytes", bos_conn_bytes(c, true));
 		BOS_JSON_KV_UINT(&j, "resp_bytes", bos_conn_bytes(c, false));
 	}
-	BOS_JSON_KV_STR(&j, "conn_state", bos_conn_state(c));
+	BOS_JSON_KV_PLAIN(&j, "conn_state", bos_conn_state(c));
 	BOS_JSON_KV_UINT(&j, "missed_bytes", c->missed_bytes);
 	if (c->hist_len)
-		BOS_JSON_KV_STR(&j, "history", c->history);
+		BOS_JSON_KV_PLAIN(&j, "history", c->history);
 	BOS_JSON_KV_UINT(&j, "orig_pkts", c->orig_pkts);
 	BOS_JSON_KV_UINT(&j, "orig_ip_bytes", c->orig_ip_bytes);
 	BOS_JSON_KV_UINT(&j, "resp_pkts", c->resp_pkts);
@@ -175,7 +175,7 @@ static void write_conn(struct engine *e, struct flow *f)
 		bos_community_id_v1(cid, 0, c->orig_h, c->resp_h, c->v6, c->proto, c->orig_p,
 				    c->resp_p);
 	}
-	BOS_JSON_KV_STR(&j, "community_id", cid);
+	BOS_JSON_KV_PLAIN(&j, "community_id", cid);
 	BOS_JSON_KV_STR(&j, "capture", base_name(e->captures[f->capture]));
 	BOS_JSON_KV_UINT(&j, "first_pkt", f->first_rec);
 	bos_json_obj_end(&j);
@@ -195,16 +195,18 @@ static void on_dns(void *ctx, const struct bos_dns_txn *tx)
 	bos_json_obj_begin(&j);
 	BOS_JSON_KEY(&j, "ts");
 	bos_json_epoch(&j, tx->query ? tx->query_ts_ns : tx->resp_ts_ns);
-	BOS_JSON_KV_STR(&j, "uid", f->uid);
+	BOS_JSON_KV_PLAIN(&j, "uid", f->uid);
 	{
 		char a[64];
 		const struct bos_conn *c = &f->c;
 
-		BOS_JSON_KV_STR(&j, "id.orig_h", bos_pkt_addr_str(a, sizeof(a), c->orig_h, c->v6));
+		BOS_JSON_KV_PLAIN(&j, "id.orig_h",
+				  bos_pkt_addr_str(a, sizeof(a), c->orig_h, c->v6));
 		BOS_JSON_KV_UINT(&j, "id.orig_p", c->orig_p);
-		BOS_JSON_KV_STR(&j, "id.resp_h", bos_pkt_addr_str(a, sizeof(a), c->resp_h, c->v6));
+		BOS_JSON_KV_PLAIN(&j, "id.resp_h",
+				  bos_pkt_addr_str(a, sizeof(a), c->resp_h, c->v6));
 		BOS_JSON_KV_UINT(&j, "id.resp_p", c->resp_p);
-		BOS_JSON_KV_STR(&j, "proto", proto_name(c->proto));
+		BOS_JSON_KV_PLAIN(&j, "proto", proto_name(c->proto));
 	}
 	bos_dns_write_json(tx, &j);
 	bos_json_obj_end(&j);

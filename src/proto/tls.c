@@ -945,7 +945,7 @@ void bos_tls_write_json(const struct bos_tls_info *info, struct bos_json *j)
 	if (info->sh.alpn_len)
 		BOS_JSON_KV_STRN(j, "next_protocol", info->sh.alpn, info->sh.alpn_len);
 	BOS_JSON_KV_BOOL(j, "established", info->established);
-	BOS_JSON_KV_STR(j, "ssl_history", info->history);
+	BOS_JSON_KV_PLAIN(j, "ssl_history", info->history);
 	if (info->client_hello_seen) {
 		KV_NAMED(j, "client_version", bos_tls_version_name(ch->legacy_version),
 			 "unknown-%u", ch->legacy_version);
@@ -988,9 +988,9 @@ void bos_tls_write_json(const struct bos_tls_info *info, struct bos_json *j)
 	if (info->encrypted_alerts)
 		BOS_JSON_KV_UINT(j, "encrypted_alerts", info->encrypted_alerts);
 	if (info->ja3[0]) {
-		BOS_JSON_KV_STR(j, "ja3", info->ja3);
-		BOS_JSON_KV_STR(j, "ja3_string", info->ja3_str);
-		BOS_JSON_KV_STR(j, "ja4", info->ja4);
+		BOS_JSON_KV_PLAIN(j, "ja3", info->ja3);
+		BOS_JSON_KV_PLAIN(j, "ja3_string", info->ja3_str);
+		BOS_JSON_KV_PLAIN(j, "ja4", info->ja4);
 	}
 	if (info->anomalies) {
 		BOS_JSON_KEY(j, "anomalies");

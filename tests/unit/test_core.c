@@ -383,3 +383,32 @@ void test_json__every_byte_at_every_word_offset(void)
 	bos_buf_release(&want);
 	bos_buf_release(&js);
 }
+
+/* BOS_JSON_KV_PLAIN (generated text, copied unscanned) writes what bos_json_kv_str writes. */
+void test_json__plain_values_match_generic(void)
+{
+	struct bos_buf a = BOS_BUF_INIT, b = BOS_BUF_INIT;
+	struct bos_json ja, jb;
+
+	for (unsigned flags = 0; flags <= BOS_JSON_PRETTY; flags += BOS_JSON_PRETTY) {
+		bos_buf_reset(&a);
+		bos_buf_reset(&b);
+		bos_json_init(&ja, &a, flags);
+		bos_json_init(&jb, &b, flags);
+		bos_json_obj_begin(&ja);
+		bos_json_obj_begin(&jb);
+		BOS_JSON_KV_PLAIN(&ja, "uid", "CnGJU3NytvUg261mZ0");
+		bos_json_kv_str(&jb, "uid", "CnGJU3NytvUg261mZ0");
+		BOS_JSON_KV_PLAIN(&ja, "empty", "");
+		bos_json_kv_str(&jb, "empty", "");
+		BOS_JSON_KV_UINT(&ja, "n", 1);
+		bos_json_kv_uint(&jb, "n", 1);
+		BOS_JSON_KV_PLAIN(&ja, "cid", "1:S5bRx5cccS4XujNxTmtyAJfykKY=");
+		bos_json_kv_str(&jb, "cid", "1:S5bRx5cccS4XujNxTmtyAJfykKY=");
+		bos_json_obj_end(&ja);
+		bos_json_obj_end(&jb);
+		BT_ASSERT_EQ_STR(a.data, b.data);
+	}
+	bos_buf_release(&a);
+	bos_buf_release(&b);
+}

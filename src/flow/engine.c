@@ -46,8 +46,9 @@ struct engine {
 	const char *const *captures;
 	size_t cur_capture;
 	/* TLS connection state of finished flows, reset, for the next TLS flows: making one
-	 * (~4 KB, calloc'ed) per TLS flow was a visible part of the per-flow cost. */
-	struct bos_tls_conn *tls_spare[8];
+	 * (~4 KB, calloc'ed) per TLS flow was a visible part of the per-flow cost. At most
+	 * 32 spares (128 KB), whatever the input. */
+	struct bos_tls_conn *tls_spare[32];
 	size_t n_tls_spare;
 };
 

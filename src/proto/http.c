@@ -40,7 +40,7 @@ enum hstate {
  * stored in the entry's own arena while it has room, so a transaction costs one allocation,
  * not one per field; longer values go to the heap as before. An arena-backed bos_buf has
  * alloc 0 ("storage not owned"), so bos_buf_release leaves it alone; set_field is the only
- * writer and never appends to one. */
+ * writer, never appends to one, and never puts one with heap storage into the arena. */
 #define ENTRY_ARENA 256
 
 struct entry {
@@ -243,7 +243,9 @@ static void set_field(struct bos_http_conn *c, struct entry *e, struct bos_buf *
 		n = BOS_HTTP_MAX_CONN_BYTES - c->stored;
 		*flags |= BOS_HTTP_F_CAP;
 	}
-	if (e && n && n < sizeof(e->arena) - e->arena_used) {
+	/* A field that already has heap storage keeps it: only an empty (or arena) one moves
+	 * into the arena, so no heap buffer is ever dropped or arena byte freed. */
+	if (e && n && !dst->alloc && n < sizeof(e->arena) - e->arena_used) {
 		dst->data = e->arena + e->arena_used;
 		memcpy(dst->data, p, n);
 		dst->data[n] = '\0';

@@ -468,3 +468,31 @@ void test_http__fields_past_the_arena_and_repeated(void)
 	bos_buf_release(&ua);
 	bos_buf_release(&want);
 }
+
+/* fuzz/regress/http/field-heap-then-arena: a field first set to a long value (heap) and
+ * then to a short one must keep its heap storage, not move into the arena (that leaked the
+ * heap buffer and later freed an arena address). Host twice, and two 1xx reason phrases. */
+void test_http__field_long_then_short(void)
+{
+	struct bos_buf req = BOS_BUF_INIT, resp = BOS_BUF_INIT;
+	struct got g;
+	struct bos_http_conn *c;
+
+	bos_buf_addstr(&req, "GET / HTTP/1.1\r\nHost: ");
+	for (int k = 0; k < 300; k++)
+		bos_buf_addch(&req, 'h');
+	bos_buf_addstr(&req, "\r\nHost: short.test\r\n\r\n");
+	bos_buf_addstr(&resp, "HTTP/1.1 100 ");
+	for (int k = 0; k < 300; k++)
+		bos_buf_addch(&resp, 'x');
+	bos_buf_addstr(&resp, "\r\n\r\nHTTP/1.1 102 Processing\r\n\r\n"
+			      "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+	c = run(&g, req.data, resp.data, 0, 0, false);
+	done(c);
+	BT_ASSERT_EQ_INT(g.n, 1);
+	BT_ASSERT_EQ_STR(g.t[0].host, "short.test");
+	BT_ASSERT_EQ_INT(g.t[0].info, 102);
+	BT_ASSERT(strstr(g.json, "\"info_msg\":\"Processing\""));
+	bos_buf_release(&req);
+	bos_buf_release(&resp);
+}

@@ -15,6 +15,9 @@ void bos_escape(struct bos_buf *out, const void *data, size_t len);
 const char *bos_escape_str(char *dst, size_t dstlen, const char *s);
 /* True if [data, data+len) is valid UTF-8 without overlongs, surrogates or NULs. */
 bool bos_utf8_valid(const void *data, size_t len);
+/* Length of the valid UTF-8 sequence starting at p (left >= 1 bytes there), 0 if it is not
+ * one (or is NUL): the step of bos_utf8_valid, for writers that validate while copying. */
+size_t bos_utf8_seq_len(const void *p, size_t left);
 /* Standard base64 (RFC 4648) of data appended to out. */
 void bos_base64(struct bos_buf *out, const void *data, size_t len);
 /* Decode standard base64 text (NUL-terminated) and append the bytes to out. Characters

@@ -112,6 +112,9 @@ enum bos_parse bos_tls_conn_feed(struct bos_tls_conn *c, enum bos_dir dir, const
 void bos_tls_conn_gap(struct bos_tls_conn *c, enum bos_dir dir, uint64_t len);
 const struct bos_tls_info *bos_tls_conn_info(const struct bos_tls_conn *c);
 void bos_tls_conn_free(struct bos_tls_conn *c);
+/* Make c as new (what bos_tls_conn_new returns), for a caller that keeps spare
+ * connections: a conn is ~4 KB, past malloc's fast path, and one is made per TLS flow. */
+void bos_tls_conn_reset(struct bos_tls_conn *c);
 
 /* Decode a ClientHello handshake body (after the 4-byte handshake header: starting at
  * client_version) and compute its fingerprints into info (ch, ja3_str, ja3, ja4). */

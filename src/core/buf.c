@@ -51,28 +51,9 @@ void bos_buf_grow(struct bos_buf *b, size_t extra)
 	b->alloc = want;
 }
 
-void bos_buf_add(struct bos_buf *b, const void *data, size_t len)
-{
-	if (!len)
-		return;
-	if (len >= b->alloc - b->len)	/* also true for the static empty buffer (alloc 0) */
-		bos_buf_grow(b, len);
-	memcpy(b->data + b->len, data, len);
-	b->len += len;
-	b->data[b->len] = '\0';
-}
-
 void bos_buf_addstr(struct bos_buf *b, const char *s)
 {
 	bos_buf_add(b, s, strlen(s));
-}
-
-void bos_buf_addch(struct bos_buf *b, char c)
-{
-	if (b->len + 1 >= b->alloc)
-		bos_buf_grow(b, 1);
-	b->data[b->len++] = c;
-	b->data[b->len] = '\0';
 }
 
 void bos_buf_vaddf(struct bos_buf *b, const char *fmt, va_list ap)

@@ -55,8 +55,9 @@ const char *bos_escape_str(char *dst, size_t dstlen, const char *s)
 }
 
 /* Length of the UTF-8 sequence starting at p (0 if invalid), per RFC 3629 table 3.9. */
-static size_t utf8_seq_len(const unsigned char *p, size_t left)
+size_t bos_utf8_seq_len(const void *data, size_t left)
 {
+	const unsigned char *p = data;
 	unsigned char c = p[0];
 	size_t n;
 	unsigned char lo = 0x80, hi = 0xbf;
@@ -103,7 +104,7 @@ bool bos_utf8_valid(const void *data, size_t len)
 			i++;
 			continue;
 		}
-		n = utf8_seq_len(p + i, len - i);
+		n = bos_utf8_seq_len(p + i, len - i);
 
 		if (!n)
 			return false;

@@ -45,7 +45,31 @@ struct engine {
 	int64_t now;
 	const char *const *captures;
 	size_t cur_capture;
+	/* TLS connection state of finished flows, reset, for the next TLS flows: making one
+	 * (~4 KB, calloc'ed) per TLS flow was a visible part of the per-flow cost. At most
+	 * 32 spares (128 KB), whatever the input. */
+	struct bos_tls_conn *tls_spare[32];
+	size_t n_tls_spare;
 };
+
+static struct bos_tls_conn *tls_get(struct engine *e)
+{
+	if (e->n_tls_spare)
+		return e->tls_spare[--e->n_tls_spare];
+	return bos_tls_conn_new();
+}
+
+static void tls_put(struct engine *e, struct bos_tls_conn *c)
+{
+	if (!c)
+		return;
+	if (e->n_tls_spare == BOS_ARRAY_SIZE(e->tls_spare)) {
+		bos_tls_conn_free(c);
+		return;
+	}
+	bos_tls_conn_reset(c);
+	e->tls_spare[e->n_tls_spare++] = c;
+}
 
 /* ---- output ---- */
 
@@ -77,13 +101,13 @@ static void write_id(struct engine *e, struct bos_json *j, const struct flow *f)
 	const struct bos_conn *c = &f->c;
 	char a[64];
 
-	bos_json_key(j, "ts");
+	BOS_JSON_KEY(j, "ts");
 	bos_json_epoch(j, c->start_ns);
-	bos_json_kv_str(j, "uid", f->uid);
-	bos_json_kv_str(j, "id.orig_h", bos_pkt_addr_str(a, sizeof(a), c->orig_h, c->v6));
-	bos_json_kv_uint(j, "id.orig_p", c->orig_p);
-	bos_json_kv_str(j, "id.resp_h", bos_pkt_addr_str(a, sizeof(a), c->resp_h, c->v6));
-	bos_json_kv_uint(j, "id.resp_p", c->resp_p);
+	BOS_JSON_KV_PLAIN(j, "uid", f->uid);
+	BOS_JSON_KV_PLAIN(j, "id.orig_h", bos_pkt_addr_str(a, sizeof(a), c->orig_h, c->v6));
+	BOS_JSON_KV_UINT(j, "id.orig_p", c->orig_p);
+	BOS_JSON_KV_PLAIN(j, "id.resp_h", bos_pkt_addr_str(a, sizeof(a), c->resp_h, c->v6));
+	BOS_JSON_KV_UINT(j, "id.resp_p", c->resp_p);
 	(void)e;
 }
 
@@ -113,7 +137,7 @@ static void write_conn(struct engine *e, struct flow *f)
 	bos_json_init(&j, &e->buf[OUT_CONN], 0);
 	bos_json_obj_begin(&j);
 	write_id(e, &j, f);
-	bos_json_kv_str(&j, "proto", proto_name(c->proto));
+	BOS_JSON_KV_PLAIN(&j, "proto", proto_name(c->proto));
 	/* Zeek joins the service set sorted; bos has at most these three. */
 	if (f->svc_dns)
 		strcat(svc, "dns");
@@ -122,22 +146,22 @@ static void write_conn(struct engine *e, struct flow *f)
 	if (f->svc_tls)
 		strcat(svc, svc[0] ? ",ssl" : "ssl");
 	if (svc[0])
-		bos_json_kv_str(&j, "service", svc);
+		BOS_JSON_KV_PLAIN(&j, "service", svc);
 	if (dur > 0) { /* Zeek: duration and byte counts only when duration > 0 */
-		bos_json_key(&j, "duration");
-		bos_json_double(&j, (double)dur / 1e9, 6);
-		bos_json_kv_uint(&j, "orig_bytes", bos_conn_bytes(c, true));
-		bos_json_kv_uint(&j, "resp_bytes", bos_conn_bytes(c, false));
+		BOS_JSON_KEY(&j, "duration");
+		bos_json_seconds_ns(&j, dur);
+		BOS_JSON_KV_UINT(&j, "orig_bytes", bos_conn_bytes(c, true));
+		BOS_JSON_KV_UINT(&j, "resp_bytes", bos_conn_bytes(c, false));
 	}
-	bos_json_kv_str(&j, "conn_state", bos_conn_state(c));
-	bos_json_kv_uint(&j, "missed_bytes", c->missed_bytes);
+	BOS_JSON_KV_PLAIN(&j, "conn_state", bos_conn_state(c));
+	BOS_JSON_KV_UINT(&j, "missed_bytes", c->missed_bytes);
 	if (c->hist_len)
-		bos_json_kv_str(&j, "history", c->history);
-	bos_json_kv_uint(&j, "orig_pkts", c->orig_pkts);
-	bos_json_kv_uint(&j, "orig_ip_bytes", c->orig_ip_bytes);
-	bos_json_kv_uint(&j, "resp_pkts", c->resp_pkts);
-	bos_json_kv_uint(&j, "resp_ip_bytes", c->resp_ip_bytes);
-	bos_json_kv_uint(&j, "ip_proto", c->proto);
+		BOS_JSON_KV_PLAIN(&j, "history", c->history);
+	BOS_JSON_KV_UINT(&j, "orig_pkts", c->orig_pkts);
+	BOS_JSON_KV_UINT(&j, "orig_ip_bytes", c->orig_ip_bytes);
+	BOS_JSON_KV_UINT(&j, "resp_pkts", c->resp_pkts);
+	BOS_JSON_KV_UINT(&j, "resp_ip_bytes", c->resp_ip_bytes);
+	BOS_JSON_KV_UINT(&j, "ip_proto", c->proto);
 	if (c->proto == 1 || c->proto == 58) {
 		/* conn ports are already (type, counterpart-or-code); give the hash the
 		 * (type, code) it maps itself: code is the port for one-way types, and any
@@ -152,9 +176,9 @@ static void write_conn(struct engine *e, struct flow *f)
 		bos_community_id_v1(cid, 0, c->orig_h, c->resp_h, c->v6, c->proto, c->orig_p,
 				    c->resp_p);
 	}
-	bos_json_kv_str(&j, "community_id", cid);
-	bos_json_kv_str(&j, "capture", base_name(e->captures[f->capture]));
-	bos_json_kv_uint(&j, "first_pkt", f->first_rec);
+	BOS_JSON_KV_PLAIN(&j, "community_id", cid);
+	BOS_JSON_KV_STR(&j, "capture", base_name(e->captures[f->capture]));
+	BOS_JSON_KV_UINT(&j, "first_pkt", f->first_rec);
 	bos_json_obj_end(&j);
 	out_line_done(e, OUT_CONN);
 	e->st->conn_records++;
@@ -170,18 +194,20 @@ static void on_dns(void *ctx, const struct bos_dns_txn *tx)
 
 	bos_json_init(&j, &e->buf[OUT_DNS], 0);
 	bos_json_obj_begin(&j);
-	bos_json_key(&j, "ts");
+	BOS_JSON_KEY(&j, "ts");
 	bos_json_epoch(&j, tx->query ? tx->query_ts_ns : tx->resp_ts_ns);
-	bos_json_kv_str(&j, "uid", f->uid);
+	BOS_JSON_KV_PLAIN(&j, "uid", f->uid);
 	{
 		char a[64];
 		const struct bos_conn *c = &f->c;
 
-		bos_json_kv_str(&j, "id.orig_h", bos_pkt_addr_str(a, sizeof(a), c->orig_h, c->v6));
-		bos_json_kv_uint(&j, "id.orig_p", c->orig_p);
-		bos_json_kv_str(&j, "id.resp_h", bos_pkt_addr_str(a, sizeof(a), c->resp_h, c->v6));
-		bos_json_kv_uint(&j, "id.resp_p", c->resp_p);
-		bos_json_kv_str(&j, "proto", proto_name(c->proto));
+		BOS_JSON_KV_PLAIN(&j, "id.orig_h",
+				  bos_pkt_addr_str(a, sizeof(a), c->orig_h, c->v6));
+		BOS_JSON_KV_UINT(&j, "id.orig_p", c->orig_p);
+		BOS_JSON_KV_PLAIN(&j, "id.resp_h",
+				  bos_pkt_addr_str(a, sizeof(a), c->resp_h, c->v6));
+		BOS_JSON_KV_UINT(&j, "id.resp_p", c->resp_p);
+		BOS_JSON_KV_PLAIN(&j, "proto", proto_name(c->proto));
 	}
 	bos_dns_write_json(tx, &j);
 	bos_json_obj_end(&j);
@@ -233,7 +259,7 @@ static void on_tunnel(void *ctx, enum bos_dir dir, const uint8_t *p, size_t len)
 	struct flow *f = ctx;
 
 	if (!f->tls)
-		f->tls = bos_tls_conn_new();
+		f->tls = tls_get(f->eng);
 	if (f->tls) {
 		bos_tls_conn_feed(f->tls, dir, p, len);
 		if (bos_tls_conn_info(f->tls)->client_hello_seen)
@@ -261,7 +287,7 @@ static void app_pick(struct flow *f, bool from_orig, const uint8_t *p, size_t le
 		break;
 	case BOS_PROTO_TLS:
 		if (c->proto == 6)
-			f->tls = bos_tls_conn_new();
+			f->tls = tls_get(f->eng);
 		break;
 	case BOS_PROTO_NONE:
 	default:
@@ -417,7 +443,7 @@ static void flow_finish(struct engine *e, struct flow *f)
 	bos_buf_release(&f->dnsbuf[0]);
 	bos_buf_release(&f->dnsbuf[1]);
 	bos_http_conn_free(f->http);
-	bos_tls_conn_free(f->tls);
+	tls_put(e, f->tls);
 	bos_dns_tracker_free(f->dns);
 	free(f);
 }
@@ -578,53 +604,53 @@ static void write_stats(struct engine *e, const char *outdir, const char *damage
 
 	bos_json_init(&j, &b, BOS_JSON_PRETTY);
 	bos_json_obj_begin(&j);
-	bos_json_kv_str(&j, "schema", "bos.net_stats.v1");
-	bos_json_key(&j, "captures");
+	BOS_JSON_KV_STR(&j, "schema", "bos.net_stats.v1");
+	BOS_JSON_KEY(&j, "captures");
 	bos_json_arr_begin(&j);
 	for (size_t i = 0; i < st->captures; i++)
 		bos_json_str(&j, base_name(e->captures[i]));
 	bos_json_arr_end(&j);
-	bos_json_kv_uint(&j, "captures_damaged", st->captures_damaged);
+	BOS_JSON_KV_UINT(&j, "captures_damaged", st->captures_damaged);
 	if (damage)
-		bos_json_kv_str(&j, "damage", damage);
-	bos_json_kv_uint(&j, "frames", st->frames);
-	bos_json_kv_uint(&j, "frame_bytes", st->frame_bytes);
-	bos_json_kv_uint(&j, "ip_packets", st->ip_packets);
-	bos_json_kv_uint(&j, "tcp_packets", st->tcp_packets);
-	bos_json_kv_uint(&j, "udp_packets", st->udp_packets);
-	bos_json_kv_uint(&j, "icmp_packets", st->icmp_packets);
-	bos_json_key(&j, "skipped");
+		BOS_JSON_KV_STR(&j, "damage", damage);
+	BOS_JSON_KV_UINT(&j, "frames", st->frames);
+	BOS_JSON_KV_UINT(&j, "frame_bytes", st->frame_bytes);
+	BOS_JSON_KV_UINT(&j, "ip_packets", st->ip_packets);
+	BOS_JSON_KV_UINT(&j, "tcp_packets", st->tcp_packets);
+	BOS_JSON_KV_UINT(&j, "udp_packets", st->udp_packets);
+	BOS_JSON_KV_UINT(&j, "icmp_packets", st->icmp_packets);
+	BOS_JSON_KEY(&j, "skipped");
 	bos_json_obj_begin(&j);
 	for (int s = 1; s < BOS_SKIP__COUNT; s++)
 		bos_json_kv_uint(&j, bos_pkt_skip_name((enum bos_pkt_skip)s), st->skipped[s]);
 	bos_json_obj_end(&j);
-	bos_json_kv_uint(&j, "ts_backwards", st->ts_backwards);
-	bos_json_key(&j, "flows");
+	BOS_JSON_KV_UINT(&j, "ts_backwards", st->ts_backwards);
+	BOS_JSON_KEY(&j, "flows");
 	bos_json_obj_begin(&j);
-	bos_json_kv_uint(&j, "created", st->flows_created);
-	bos_json_kv_uint(&j, "peak_live", st->flows_peak);
-	bos_json_kv_uint(&j, "max_live", e->ft.max);
-	bos_json_kv_uint(&j, "evicted_cap", st->flows_evicted_cap);
+	BOS_JSON_KV_UINT(&j, "created", st->flows_created);
+	BOS_JSON_KV_UINT(&j, "peak_live", st->flows_peak);
+	BOS_JSON_KV_UINT(&j, "max_live", e->ft.max);
+	BOS_JSON_KV_UINT(&j, "evicted_cap", st->flows_evicted_cap);
 	bos_json_obj_end(&j);
-	bos_json_key(&j, "records");
+	BOS_JSON_KEY(&j, "records");
 	bos_json_obj_begin(&j);
-	bos_json_kv_uint(&j, "conn", st->conn_records);
-	bos_json_kv_uint(&j, "dns", st->dns_records);
-	bos_json_kv_uint(&j, "http", st->http_records);
-	bos_json_kv_uint(&j, "tls", st->tls_records);
+	BOS_JSON_KV_UINT(&j, "conn", st->conn_records);
+	BOS_JSON_KV_UINT(&j, "dns", st->dns_records);
+	BOS_JSON_KV_UINT(&j, "http", st->http_records);
+	BOS_JSON_KV_UINT(&j, "tls", st->tls_records);
 	bos_json_obj_end(&j);
-	bos_json_key(&j, "reassembly");
+	BOS_JSON_KEY(&j, "reassembly");
 	bos_json_obj_begin(&j);
-	bos_json_kv_uint(&j, "gap_bytes", st->reasm_gap_bytes);
-	bos_json_kv_uint(&j, "ooo_cap_hits", st->reasm_cap_hits);
-	bos_json_kv_uint(&j, "app_buf_cap_hits", st->app_buf_cap_hits);
+	BOS_JSON_KV_UINT(&j, "gap_bytes", st->reasm_gap_bytes);
+	BOS_JSON_KV_UINT(&j, "ooo_cap_hits", st->reasm_cap_hits);
+	BOS_JSON_KV_UINT(&j, "app_buf_cap_hits", st->app_buf_cap_hits);
 	bos_json_obj_end(&j);
-	bos_json_key(&j, "anomalies");
+	BOS_JSON_KEY(&j, "anomalies");
 	bos_json_obj_begin(&j);
-	bos_json_kv_uint(&j, "dns_malformed", st->dns_malformed);
-	bos_json_kv_uint(&j, "dns_unanswered_evicted", st->dns_evicted);
-	bos_json_kv_uint(&j, "http_malformed", st->http_malformed);
-	bos_json_kv_uint(&j, "http_cap_hits", st->http_cap_hits);
+	BOS_JSON_KV_UINT(&j, "dns_malformed", st->dns_malformed);
+	BOS_JSON_KV_UINT(&j, "dns_unanswered_evicted", st->dns_evicted);
+	BOS_JSON_KV_UINT(&j, "http_malformed", st->http_malformed);
+	BOS_JSON_KV_UINT(&j, "http_cap_hits", st->http_cap_hits);
 	bos_json_obj_end(&j);
 	bos_json_obj_end(&j);
 	bos_buf_addch(&b, '\n');
@@ -806,6 +832,8 @@ out:
 		bos_buf_release(&e->buf[o]);
 	}
 	ft_release(&e->ft);
+	while (e->n_tls_spare)
+		bos_tls_conn_free(e->tls_spare[--e->n_tls_spare]);
 	free(e);
 	return ret;
 }

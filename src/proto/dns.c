@@ -507,11 +507,15 @@ struct pending {
 	int64_t ts_ns;
 };
 
+/* Most flows have one query in flight: the FIFO starts with room for a few and doubles up
+ * to BOS_DNS_MAX_PENDING, instead of zeroing all 64 slots for every DNS flow. */
+#define DNS_PENDING_FIRST 2
+
 struct bos_dns_tracker {
 	bos_dns_txn_fn cb;
 	void *ctx;
-	struct pending q[BOS_DNS_MAX_PENDING];	/* FIFO, oldest first */
-	size_t n;
+	struct pending *q;	/* FIFO, oldest first; cap slots */
+	size_t n, cap;
 	uint64_t evicted;
 };
 
@@ -555,6 +559,23 @@ static void report_pending(struct bos_dns_tracker *t, size_t i, const struct bos
 	t->n--;
 }
 
+/* Room for one more pending query (the cap is checked by the caller). */
+static void pending_room(struct bos_dns_tracker *t)
+{
+	size_t cap = t->cap ? 2 * t->cap : DNS_PENDING_FIRST;
+	struct pending *q;
+
+	if (t->n < t->cap)
+		return;
+	if (cap > BOS_DNS_MAX_PENDING)
+		cap = BOS_DNS_MAX_PENDING;
+	q = realloc(t->q, cap * sizeof(*q));
+	if (!q)
+		BOS_BUG("out of memory (%zu DNS queries pending)", cap);
+	t->q = q;
+	t->cap = cap;
+}
+
 void bos_dns_tracker_add_take(struct bos_dns_tracker *t, struct bos_dns_msg *m, int64_t ts_ns)
 {
 	if (!m->qr) {
@@ -562,6 +583,7 @@ void bos_dns_tracker_add_take(struct bos_dns_tracker *t, struct bos_dns_msg *m, 
 			t->evicted++;
 			report_pending(t, 0, NULL, 0);
 		}
+		pending_room(t);
 		t->q[t->n].q = *m;
 		t->q[t->n].ts_ns = ts_ns;
 		t->n++;
@@ -600,12 +622,15 @@ void bos_dns_tracker_free(struct bos_dns_tracker *t)
 		return;
 	for (size_t i = 0; i < t->n; i++)
 		bos_dns_msg_release(&t->q[i].q);
+	free(t->q);
 	free(t);
 }
 
 /* --- JSON --- */
 
-static void kv_name(struct bos_json *j, const char *key, const char *name, unsigned n)
+/* key is a literal (KV_NAME / KV_LOWER): see BOS_JSON_KEY. */
+static void kv_name(struct bos_json *j, const char *key, size_t klen, const char *name,
+		    unsigned n)
 {
 	char buf[32];
 
@@ -613,21 +638,29 @@ static void kv_name(struct bos_json *j, const char *key, const char *name, unsig
 		snprintf(buf, sizeof(buf), "unknown-%u", n);
 		name = buf;
 	}
-	bos_json_kv_str(j, key, name);
+	bos_json_kvl_str(j, key, klen, name);
 }
+
+#define KV_NAME(j, lit, name, n) kv_name((j), "" lit, sizeof(lit) - 1, (name), (n))
 
 /* Zeek logs the query name lower-cased (its analyzer does; original case is in the
- * message). ASCII only: escapes stay as they are ("\\x41" keeps its 'x'). */
-static void kv_lower(struct bos_json *j, const char *key, const char *name)
+ * message). ASCII only: escapes stay as they are ("\\x41" keeps its 'x'). A rendered
+ * name fits the stack buffer (255 wire bytes, at most 4 characters each); anything
+ * longer still goes through the heap. */
+static void kv_lower(struct bos_json *j, const char *key, size_t klen, const char *name)
 {
 	size_t n = strlen(name);
-	char *low = proto_xstrndup(name, n);
+	char stack[1088];
+	char *low = n < sizeof(stack) ? stack : proto_xstrndup(name, n);
 
-	for (size_t i = 0; i < n; i++)
-		low[i] = (char)proto_lower((uint8_t)low[i]);
-	bos_json_kv_strn(j, key, low, n);
-	free(low);
+	for (size_t i = 0; i <= n; i++)	/* with the NUL: low is a string, as name */
+		low[i] = (char)proto_lower((uint8_t)name[i]);
+	bos_json_kvl_strn(j, key, klen, low, n);
+	if (low != stack)
+		free(low);
 }
+
+#define KV_LOWER(j, lit, name) kv_lower((j), "" lit, sizeof(lit) - 1, (name))
 
 static const char *const anomaly_names[] = {
 	"pointer_loop", "bad_label", "name_too_long", "truncated",
@@ -648,51 +681,51 @@ void bos_dns_write_json(const struct bos_dns_txn *tx, struct bos_json *j)
 		qd = &q->qd[0];
 	else if (r && r->n_qd)
 		qd = &r->qd[0];
-	bos_json_kv_uint(j, "trans_id", any->id);
+	BOS_JSON_KV_UINT(j, "trans_id", any->id);
 	if (q && r) {
-		bos_json_key(j, "rtt");
-		bos_json_double(j, (double)(tx->resp_ts_ns - tx->query_ts_ns) / 1e9, 6);
+		BOS_JSON_KEY(j, "rtt");
+		bos_json_seconds_ns(j, tx->resp_ts_ns - tx->query_ts_ns);
 	}
 	if (qd && any->netbios)
-		bos_json_kv_str(j, "query", qd->name);	/* Zeek: decoded NetBIOS names keep case */
+		BOS_JSON_KV_STR(j, "query", qd->name);	/* Zeek: decoded NetBIOS names keep case */
 	else if (qd)
-		kv_lower(j, "query", qd->name);
+		KV_LOWER(j, "query", qd->name);
 	else if (r && r->n_an)
-		kv_lower(j, "query", r->an[0].name);	/* Zeek: mDNS answers carry no question */
+		KV_LOWER(j, "query", r->an[0].name);	/* Zeek: mDNS answers carry no question */
 	if (qd) {
-		bos_json_kv_uint(j, "qclass", qd->qclass);
-		kv_name(j, "qclass_name", bos_dns_class_name(qd->qclass), qd->qclass);
-		bos_json_kv_uint(j, "qtype", qd->qtype);
-		kv_name(j, "qtype_name", bos_dns_type_name(qd->qtype), qd->qtype);
+		BOS_JSON_KV_UINT(j, "qclass", qd->qclass);
+		KV_NAME(j, "qclass_name", bos_dns_class_name(qd->qclass), qd->qclass);
+		BOS_JSON_KV_UINT(j, "qtype", qd->qtype);
+		KV_NAME(j, "qtype_name", bos_dns_type_name(qd->qtype), qd->qtype);
 	}
 	if (r) {
-		bos_json_kv_uint(j, "rcode", r->rcode);
-		kv_name(j, "rcode_name", bos_dns_rcode_name(r->rcode), r->rcode);
+		BOS_JSON_KV_UINT(j, "rcode", r->rcode);
+		KV_NAME(j, "rcode_name", bos_dns_rcode_name(r->rcode), r->rcode);
 	}
-	bos_json_kv_bool(j, "AA", r && r->aa);
-	bos_json_kv_bool(j, "TC", flags->tc);
-	bos_json_kv_bool(j, "RD", flags->rd);
-	bos_json_kv_bool(j, "RA", r && r->ra);
-	bos_json_kv_uint(j, "Z", flags->z);
+	BOS_JSON_KV_BOOL(j, "AA", r && r->aa);
+	BOS_JSON_KV_BOOL(j, "TC", flags->tc);
+	BOS_JSON_KV_BOOL(j, "RD", flags->rd);
+	BOS_JSON_KV_BOOL(j, "RA", r && r->ra);
+	BOS_JSON_KV_UINT(j, "Z", flags->z);
 	if (r && r->n_an) {
-		bos_json_key(j, "answers");
+		BOS_JSON_KEY(j, "answers");
 		bos_json_arr_begin(j);
 		for (size_t i = 0; i < r->n_an; i++)
 			bos_json_str(j, r->an[i].rdata);
 		bos_json_arr_end(j);
-		bos_json_key(j, "TTLs");
+		BOS_JSON_KEY(j, "TTLs");
 		bos_json_arr_begin(j);
 		for (size_t i = 0; i < r->n_an; i++)
 			bos_json_uint(j, r->an[i].ttl);
 		bos_json_arr_end(j);
 	}
-	bos_json_kv_bool(j, "rejected", r && !r->ancount && !r->nscount && !r->arcount);
-	bos_json_kv_uint(j, "opcode", any->opcode);
-	kv_name(j, "opcode_name", opcode_name(any->opcode), any->opcode);
+	BOS_JSON_KV_BOOL(j, "rejected", r && !r->ancount && !r->nscount && !r->arcount);
+	BOS_JSON_KV_UINT(j, "opcode", any->opcode);
+	KV_NAME(j, "opcode_name", opcode_name(any->opcode), any->opcode);
 	if (r)
-		bos_json_kv_uint(j, "ancount", r->ancount);
+		BOS_JSON_KV_UINT(j, "ancount", r->ancount);
 	if (anom) {
-		bos_json_key(j, "anomalies");
+		BOS_JSON_KEY(j, "anomalies");
 		bos_json_arr_begin(j);
 		for (size_t i = 0; i < BOS_ARRAY_SIZE(anomaly_names); i++)
 			if (anom & (1u << i))

@@ -36,6 +36,13 @@ enum hstate {
 	HS_DEAD,		/* not HTTP any more (or lost sync): ignore */
 };
 
+/* Field values of a transaction are usually short (method, URI, Host, ...): they are
+ * stored in the entry's own arena while it has room, so a transaction costs one allocation,
+ * not one per field; longer values go to the heap as before. An arena-backed bos_buf has
+ * alloc 0 ("storage not owned"), so bos_buf_release leaves it alone; set_field is the only
+ * writer, never appends to one, and never puts one with heap storage into the arena. */
+#define ENTRY_ARENA 256
+
 struct entry {
 	struct bos_http_txn t;
 	bool req_done;
@@ -43,6 +50,8 @@ struct entry {
 	bool resp_done;
 	bool is_head;
 	bool is_connect;
+	size_t arena_used;
+	char arena[ENTRY_ARENA];
 };
 
 struct hdir {
@@ -64,8 +73,12 @@ struct bos_http_conn {
 	struct bos_http_cb cb;
 	void *ctx;
 	struct hdir dir[2];
-	struct entry *q[BOS_HTTP_MAX_PENDING];	/* requests in order, oldest first */
-	size_t nq;
+	/* Requests in order, oldest first: q_first while at most 4 are pending (keeps the
+	 * connection small enough for malloc's fast path), then a heap array up to
+	 * BOS_HTTP_MAX_PENDING. */
+	struct entry **q;
+	size_t nq, qcap;
+	struct entry *q_first[4];
 	struct entry scratch;			/* parse target for dropped requests */
 	struct bos_buf hold;			/* client bytes during CONNECT_WAIT */
 	uint32_t depth;
@@ -139,6 +152,8 @@ struct bos_http_conn *bos_http_conn_new(const struct bos_http_cb *cb, void *ctx)
 	}
 	bos_buf_init(&c->hold);
 	txn_init(&c->scratch.t);
+	c->q = c->q_first;
+	c->qcap = BOS_ARRAY_SIZE(c->q_first);
 	return c;
 }
 
@@ -161,6 +176,8 @@ void bos_http_conn_free(struct bos_http_conn *c)
 		entry_free(c, c->q[i]);
 	txn_release(&c->scratch.t);
 	bos_buf_release(&c->hold);
+	if (c->q != c->q_first)
+		free(c->q);
 	free(c);
 }
 
@@ -209,12 +226,15 @@ static bool is_queued(const struct bos_http_conn *c, const struct entry *e)
 /* Store a field value, capped per field (BOS_HTTP_MAX_FIELD) and per connection
  * (BOS_HTTP_MAX_CONN_BYTES over all transactions held, so 64 pipelined requests with
  * maximal fields cannot pin megabytes). c NULL: a scratch value, not accounted. */
-static void set_field(struct bos_http_conn *c, struct bos_buf *dst, const uint8_t *p, size_t n,
-		      unsigned *flags)
+static void set_field(struct bos_http_conn *c, struct entry *e, struct bos_buf *dst,
+		      const uint8_t *p, size_t n, unsigned *flags)
 {
 	if (c)
 		c->stored -= dst->len;
-	bos_buf_reset(dst);
+	if (dst->alloc)
+		bos_buf_reset(dst);
+	else
+		bos_buf_init(dst);	/* was in the arena (or empty): start over */
 	if (n > BOS_HTTP_MAX_FIELD) {
 		n = BOS_HTTP_MAX_FIELD;
 		*flags |= BOS_HTTP_F_CAP;
@@ -223,7 +243,17 @@ static void set_field(struct bos_http_conn *c, struct bos_buf *dst, const uint8_
 		n = BOS_HTTP_MAX_CONN_BYTES - c->stored;
 		*flags |= BOS_HTTP_F_CAP;
 	}
-	bos_buf_add(dst, p, n);
+	/* A field that already has heap storage keeps it: only an empty (or arena) one moves
+	 * into the arena, so no heap buffer is ever dropped or arena byte freed. */
+	if (e && n && !dst->alloc && n < sizeof(e->arena) - e->arena_used) {
+		dst->data = e->arena + e->arena_used;
+		memcpy(dst->data, p, n);
+		dst->data[n] = '\0';
+		dst->len = n;
+		e->arena_used += n + 1;
+	} else {
+		bos_buf_add(dst, p, n);
+	}
 	if (c)
 		c->stored += n;
 }
@@ -252,8 +282,8 @@ static void trim(const uint8_t **p, size_t *n)
 
 /* "HTTP/d.d" at p (len n): copies "d.d" into ver. Like Zeek, a sloppy version of up to
  * three digits and dots ("HTTP/1.", "HTTP/1") is accepted and flagged malformed. */
-static bool parse_version(struct bos_http_conn *c, const uint8_t *p, size_t n, struct bos_buf *ver,
-			  unsigned *flags)
+static bool parse_version(struct bos_http_conn *c, struct entry *e, const uint8_t *p, size_t n,
+			  struct bos_buf *ver, unsigned *flags)
 {
 	if (n < 5 || n > 8 || memcmp(p, "HTTP/", 5))
 		return false;
@@ -262,7 +292,8 @@ static bool parse_version(struct bos_http_conn *c, const uint8_t *p, size_t n, s
 			return false;
 	if (n != 8 || !proto_is_digit(p[5]) || p[6] != '.' || !proto_is_digit(p[7]))
 		*flags |= BOS_HTTP_F_MALFORMED;
-	set_field(c, ver, p + 5, n - 5, flags);
+	if (ver)
+		set_field(c, e, ver, p + 5, n - 5, flags);
 	return true;
 }
 
@@ -459,18 +490,37 @@ static void header_field(struct bos_http_conn *c, enum bos_dir d, const uint8_t 
 	} else if (proto_ieq(p, nlen, "transfer-encoding")) {
 		h->chunked = te_is_chunked(v, vlen);
 	} else if (proto_ieq(p, nlen, "content-type")) {
-		set_field(c, d == BOS_DIR_TO_SERVER ? &t->req_content_type : &t->resp_content_type,
-			  v, vlen, &t->flags);
+		set_field(c, h->cur,
+			  d == BOS_DIR_TO_SERVER ? &t->req_content_type : &t->resp_content_type, v,
+			  vlen, &t->flags);
 	} else if (d == BOS_DIR_TO_SERVER) {
 		if (proto_ieq(p, nlen, "host"))
-			set_field(c, &t->host, v, vlen, &t->flags);
+			set_field(c, h->cur, &t->host, v, vlen, &t->flags);
 		else if (proto_ieq(p, nlen, "user-agent"))
-			set_field(c, &t->user_agent, v, vlen, &t->flags);
+			set_field(c, h->cur, &t->user_agent, v, vlen, &t->flags);
 		else if (proto_ieq(p, nlen, "referer"))
-			set_field(c, &t->referrer, v, vlen, &t->flags);
+			set_field(c, h->cur, &t->referrer, v, vlen, &t->flags);
 		else if (proto_ieq(p, nlen, "origin"))
-			set_field(c, &t->origin, v, vlen, &t->flags);
+			set_field(c, h->cur, &t->origin, v, vlen, &t->flags);
 	}
+}
+
+/* Room for one more queued request (the caller checked BOS_HTTP_MAX_PENDING). */
+static void queue_room(struct bos_http_conn *c)
+{
+	size_t cap = 2 * c->qcap;
+	struct entry **q;
+
+	if (c->nq < c->qcap)
+		return;
+	if (cap > BOS_HTTP_MAX_PENDING)
+		cap = BOS_HTTP_MAX_PENDING;
+	q = proto_xcalloc(cap, sizeof(*q));
+	memcpy(q, c->q, c->nq * sizeof(*q));
+	if (c->q != c->q_first)
+		free(c->q);
+	c->q = q;
+	c->qcap = cap;
 }
 
 static bool request_line(struct bos_http_conn *c, const uint8_t *p, size_t n)
@@ -500,13 +550,15 @@ static bool request_line(struct bos_http_conn *c, const uint8_t *p, size_t n)
 		c->stored -= txn_stored(&c->scratch.t);
 		txn_release(&c->scratch.t);
 		txn_init(&c->scratch.t);
+		c->scratch.arena_used = 0;
 		e = &c->scratch;
 		e->req_done = false;
 	} else {
 		e = entry_new();
+		queue_room(c);
 		c->q[c->nq++] = e;
 	}
-	if (!parse_version(c, sp2, n - (size_t)(sp2 - p), &e->t.version, &e->t.flags)) {
+	if (!parse_version(c, e, sp2, n - (size_t)(sp2 - p), &e->t.version, &e->t.flags)) {
 		if (e != &c->scratch) {
 			c->nq--;
 			entry_free(c, e);
@@ -514,8 +566,8 @@ static bool request_line(struct bos_http_conn *c, const uint8_t *p, size_t n)
 		return false;
 	}
 	e->t.trans_depth = ++c->depth;
-	set_field(c, &e->t.method, p, mlen, &e->t.flags);
-	set_field(c, &e->t.uri, sp1 + 1, ulen, &e->t.flags);
+	set_field(c, e, &e->t.method, p, mlen, &e->t.flags);
+	set_field(c, e, &e->t.uri, sp1 + 1, ulen, &e->t.flags);
 	e->is_head = proto_ieq(p, mlen, "HEAD");
 	e->is_connect = proto_ieq(p, mlen, "CONNECT");
 	h->cur = e;
@@ -527,17 +579,15 @@ static bool status_line(struct bos_http_conn *c, const uint8_t *p, size_t n)
 	struct hdir *h = &c->dir[BOS_DIR_TO_CLIENT];
 	struct entry *e = h->cur;	/* set while between a 1xx and the final response */
 	unsigned flags = 0;
-	struct bos_buf ver = BOS_BUF_INIT;
 	uint16_t code;
 	const uint8_t *reason;
 	size_t rlen;
 
-	if (n < 12 || !parse_version(NULL, p, 8, &ver, &flags) || p[8] != ' ' ||
+	/* the version is p[5..8) ("HTTP/d.d"), stored below once the line is known good */
+	if (n < 12 || !parse_version(NULL, NULL, p, 8, NULL, &flags) || p[8] != ' ' ||
 	    !proto_is_digit(p[9]) || !proto_is_digit(p[10]) || !proto_is_digit(p[11]) ||
-	    (n > 12 && p[12] != ' ')) {
-		bos_buf_release(&ver);
+	    (n > 12 && p[12] != ' '))
 		return false;
-	}
 	code = (uint16_t)((p[9] - '0') * 100 + (p[10] - '0') * 10 + (p[11] - '0'));
 	if (!e) {
 		for (size_t i = 0; i < c->nq && !e; i++)
@@ -557,13 +607,12 @@ static bool status_line(struct bos_http_conn *c, const uint8_t *p, size_t n)
 	h->final_resp = code >= 200 || code < 100 || code == 101;
 	if (!h->final_resp) {
 		e->t.info_code = code;
-		set_field(c, &e->t.info_msg, reason, rlen, &e->t.flags);
+		set_field(c, e, &e->t.info_msg, reason, rlen, &e->t.flags);
 	} else {
 		e->t.status_code = code;
-		set_field(c, &e->t.status_msg, reason, rlen, &e->t.flags);
-		set_field(c, &e->t.resp_version, (const uint8_t *)ver.data, ver.len, &e->t.flags);
+		set_field(c, e, &e->t.status_msg, reason, rlen, &e->t.flags);
+		set_field(c, e, &e->t.resp_version, p + 5, 3, &e->t.flags);
 	}
-	bos_buf_release(&ver);
 	return true;
 }
 
@@ -877,11 +926,14 @@ bool bos_http_looks_like_request(const uint8_t *p, size_t len)
 
 /* --- JSON --- */
 
-static void kv_buf(struct bos_json *j, const char *key, const struct bos_buf *b)
+/* key is a literal (KV_BUF): see BOS_JSON_KEY. */
+static void kv_buf(struct bos_json *j, const char *key, size_t klen, const struct bos_buf *b)
 {
 	if (b->len)
-		bos_json_kv_strn(j, key, b->data, b->len);
+		bos_json_kvl_strn(j, key, klen, b->data, b->len);
 }
+
+#define KV_BUF(j, lit, b) kv_buf((j), "" lit, sizeof(lit) - 1, (b))
 
 static const char *const flag_names[] = {
 	"no_response", "no_request", "request_truncated", "response_truncated", "malformed",
@@ -891,29 +943,29 @@ static const char *const flag_names[] = {
 void bos_http_write_json(const struct bos_http_txn *t, struct bos_json *j)
 {
 	if (t->trans_depth)
-		bos_json_kv_uint(j, "trans_depth", t->trans_depth);
-	kv_buf(j, "method", &t->method);
-	kv_buf(j, "host", &t->host);
-	kv_buf(j, "uri", &t->uri);
-	kv_buf(j, "referrer", &t->referrer);
+		BOS_JSON_KV_UINT(j, "trans_depth", t->trans_depth);
+	KV_BUF(j, "method", &t->method);
+	KV_BUF(j, "host", &t->host);
+	KV_BUF(j, "uri", &t->uri);
+	KV_BUF(j, "referrer", &t->referrer);
 	/* Zeek: the response's version overwrites the request's. */
-	kv_buf(j, "version", t->resp_version.len ? &t->resp_version : &t->version);
-	kv_buf(j, "user_agent", &t->user_agent);
-	kv_buf(j, "origin", &t->origin);
-	bos_json_kv_uint(j, "request_body_len", t->request_body_len);
-	bos_json_kv_uint(j, "response_body_len", t->response_body_len);
+	KV_BUF(j, "version", t->resp_version.len ? &t->resp_version : &t->version);
+	KV_BUF(j, "user_agent", &t->user_agent);
+	KV_BUF(j, "origin", &t->origin);
+	BOS_JSON_KV_UINT(j, "request_body_len", t->request_body_len);
+	BOS_JSON_KV_UINT(j, "response_body_len", t->response_body_len);
 	if (t->status_code) {
-		bos_json_kv_uint(j, "status_code", t->status_code);
-		kv_buf(j, "status_msg", &t->status_msg);
+		BOS_JSON_KV_UINT(j, "status_code", t->status_code);
+		KV_BUF(j, "status_msg", &t->status_msg);
 	}
 	if (t->info_code) {
-		bos_json_kv_uint(j, "info_code", t->info_code);
-		kv_buf(j, "info_msg", &t->info_msg);
+		BOS_JSON_KV_UINT(j, "info_code", t->info_code);
+		KV_BUF(j, "info_msg", &t->info_msg);
 	}
-	kv_buf(j, "request_content_type", &t->req_content_type);
-	kv_buf(j, "response_content_type", &t->resp_content_type);
+	KV_BUF(j, "request_content_type", &t->req_content_type);
+	KV_BUF(j, "response_content_type", &t->resp_content_type);
 	if (t->flags) {
-		bos_json_key(j, "flags");
+		BOS_JSON_KEY(j, "flags");
 		bos_json_arr_begin(j);
 		for (size_t i = 0; i < BOS_ARRAY_SIZE(flag_names); i++)
 			if (t->flags & (1u << i))

@@ -224,11 +224,19 @@ static void compute_ja3(struct bos_tls_info *info)
 	bos_buf_release(&b);
 }
 
-static int cmp_u16(const void *a, const void *b)
+/* Insertion sort: the lists are short (a dozen values typically, at most the cap of 128)
+ * and glibc's qsort (merge sort through a comparison callback) cost more than the whole
+ * hello parse. */
+static void sort_u16(uint16_t *v, size_t n)
 {
-	uint16_t x = *(const uint16_t *)a, y = *(const uint16_t *)b;
+	for (size_t i = 1; i < n; i++) {
+		uint16_t x = v[i];
+		size_t k = i;
 
-	return (x > y) - (x < y);
+		for (; k > 0 && v[k - 1] > x; k--)
+			v[k] = v[k - 1];
+		v[k] = x;
+	}
 }
 
 /* Sorted (or not) 4-hex-digit list, GREASE dropped, skipping values in drop[]. */
@@ -248,7 +256,7 @@ static size_t hex_list(struct bos_buf *b, const uint16_t *v, size_t n, bool sort
 			tmp[k++] = v[i];
 	}
 	if (sort)
-		qsort(tmp, k, sizeof(tmp[0]), cmp_u16);
+		sort_u16(tmp, k);
 	for (size_t i = 0; i < k; i++)
 		add_hex4(b, i ? ',' : 0, tmp[i]);
 	return k;
@@ -286,6 +294,7 @@ static void compute_ja4(struct bos_tls_info *info)
 	bool sni = false;
 	char alpn[3] = "00";
 	char hb[13], hc[13];
+	char *w;
 
 	/* The highest supported_version wins even when below legacy_version. */
 	if (ch->n_versions) {
@@ -332,9 +341,30 @@ static void compute_ja4(struct bos_tls_info *info)
 	} else {
 		memcpy(hc, "000000000000", 13);
 	}
-	snprintf(info->ja4, sizeof(info->ja4), "t%s%c%02zu%02zu%s_%s_%s", ja4_version(ver),
-		 sni ? 'd' : 'i', nc > 99 ? (size_t)99 : nc, ne > 99 ? (size_t)99 : ne, alpn, hb,
-		 hc);
+	/* "t" version sni nc(2) ne(2) alpn(2) "_" hb "_" hc: fixed widths, no printf (it
+	 * was a tenth of the hello's cost). */
+	if (nc > 99)
+		nc = 99;
+	if (ne > 99)
+		ne = 99;
+	w = info->ja4;
+	*w++ = 't';
+	memcpy(w, ja4_version(ver), 2);
+	w += 2;
+	*w++ = sni ? 'd' : 'i';
+	*w++ = (char)('0' + nc / 10);
+	*w++ = (char)('0' + nc % 10);
+	*w++ = (char)('0' + ne / 10);
+	*w++ = (char)('0' + ne % 10);
+	memcpy(w, alpn, 2);
+	w += 2;
+	*w++ = '_';
+	memcpy(w, hb, 12);
+	w += 12;
+	*w++ = '_';
+	memcpy(w, hc, 12);
+	w += 12;
+	*w = '\0';
 	bos_buf_release(&b);
 }
 
@@ -539,6 +569,15 @@ struct bos_tls_conn *bos_tls_conn_new(void)
 	for (int d = 0; d < 2; d++)
 		bos_buf_init(&c->dir[d].hbody);
 	return c;
+}
+
+void bos_tls_conn_reset(struct bos_tls_conn *c)
+{
+	for (int d = 0; d < 2; d++)
+		bos_buf_release(&c->dir[d].hbody);
+	memset(c, 0, sizeof(*c));
+	for (int d = 0; d < 2; d++)
+		bos_buf_init(&c->dir[d].hbody);
 }
 
 void bos_tls_conn_free(struct bos_tls_conn *c)
@@ -866,8 +905,9 @@ const char *bos_tls_alert_name(uint8_t desc)
 
 /* --- JSON --- */
 
-static void kv_named(struct bos_json *j, const char *key, const char *name, const char *fmt,
-		     unsigned v)
+/* key is a literal (KV_NAMED): see BOS_JSON_KEY. */
+static void kv_named(struct bos_json *j, const char *key, size_t klen, const char *name,
+		     const char *fmt, unsigned v)
 {
 	char buf[32];
 
@@ -875,8 +915,10 @@ static void kv_named(struct bos_json *j, const char *key, const char *name, cons
 		snprintf(buf, sizeof(buf), fmt, v);
 		name = buf;
 	}
-	bos_json_kv_str(j, key, name);
+	bos_json_kvl_str(j, key, klen, name);
 }
+
+#define KV_NAMED(j, lit, name, fmt, v) kv_named((j), "" lit, sizeof(lit) - 1, (name), (fmt), (v))
 
 static const char *const anomaly_names[] = {
 	"bad_record", "bad_hello", "hello_too_big", "capped", "gap", "not_tls",
@@ -887,28 +929,28 @@ void bos_tls_write_json(const struct bos_tls_info *info, struct bos_json *j)
 	const struct bos_tls_client_hello *ch = &info->ch;
 
 	if (info->server_hello_seen) {
-		kv_named(j, "version", bos_tls_version_name(info->version), "unknown-%u",
+		KV_NAMED(j, "version", bos_tls_version_name(info->version), "unknown-%u",
 			 info->version);
-		kv_named(j, "cipher", bos_tls_cipher_name(info->sh.cipher), "unknown-%u",
+		KV_NAMED(j, "cipher", bos_tls_cipher_name(info->sh.cipher), "unknown-%u",
 			 info->sh.cipher);
 	}
 	if (info->client_hello_seen && ch->sni_len)
-		bos_json_kv_strn(j, "server_name", ch->sni, ch->sni_len);
-	bos_json_kv_bool(j, "resumed", info->resumed);
+		BOS_JSON_KV_STRN(j, "server_name", ch->sni, ch->sni_len);
+	BOS_JSON_KV_BOOL(j, "resumed", info->resumed);
 	if (info->hello_retry)
-		bos_json_kv_bool(j, "hello_retry", true);
+		BOS_JSON_KV_BOOL(j, "hello_retry", true);
 	if (info->alert_seen)
-		kv_named(j, "last_alert", bos_tls_alert_name(info->last_alert_desc), "unknown-%u",
+		KV_NAMED(j, "last_alert", bos_tls_alert_name(info->last_alert_desc), "unknown-%u",
 			 info->last_alert_desc);
 	if (info->sh.alpn_len)
-		bos_json_kv_strn(j, "next_protocol", info->sh.alpn, info->sh.alpn_len);
-	bos_json_kv_bool(j, "established", info->established);
-	bos_json_kv_str(j, "ssl_history", info->history);
+		BOS_JSON_KV_STRN(j, "next_protocol", info->sh.alpn, info->sh.alpn_len);
+	BOS_JSON_KV_BOOL(j, "established", info->established);
+	BOS_JSON_KV_PLAIN(j, "ssl_history", info->history);
 	if (info->client_hello_seen) {
-		kv_named(j, "client_version", bos_tls_version_name(ch->legacy_version),
+		KV_NAMED(j, "client_version", bos_tls_version_name(ch->legacy_version),
 			 "unknown-%u", ch->legacy_version);
 		if (ch->n_versions) {
-			bos_json_key(j, "client_supported_versions");
+			BOS_JSON_KEY(j, "client_supported_versions");
 			bos_json_arr_begin(j);
 			for (size_t i = 0; i < ch->n_versions; i++) {
 				const char *n = bos_tls_version_name(ch->versions[i]);
@@ -926,7 +968,7 @@ void bos_tls_write_json(const struct bos_tls_info *info, struct bos_json *j)
 			bos_json_arr_end(j);
 		}
 		if (ch->n_alpn) {
-			bos_json_key(j, "alpn");
+			BOS_JSON_KEY(j, "alpn");
 			bos_json_arr_begin(j);
 			for (size_t i = 0; i < ch->n_alpn; i++)
 				bos_json_strn(j, ch->alpn[i], ch->alpn_len[i]);
@@ -934,24 +976,24 @@ void bos_tls_write_json(const struct bos_tls_info *info, struct bos_json *j)
 		}
 	}
 	if (info->server_hello_seen)
-		kv_named(j, "server_version", bos_tls_version_name(info->sh.legacy_version),
+		KV_NAMED(j, "server_version", bos_tls_version_name(info->sh.legacy_version),
 			 "unknown-%u", info->sh.legacy_version);
 	if (info->alert_seen) {
-		bos_json_kv_uint(j, "alert_level", info->alert_level);
-		kv_named(j, "alert_desc", bos_tls_alert_name(info->alert_desc), "unknown-%u",
+		BOS_JSON_KV_UINT(j, "alert_level", info->alert_level);
+		KV_NAMED(j, "alert_desc", bos_tls_alert_name(info->alert_desc), "unknown-%u",
 			 info->alert_desc);
-		bos_json_kv_str(j, "alert_from",
+		BOS_JSON_KV_STR(j, "alert_from",
 				info->alert_dir == BOS_DIR_TO_SERVER ? "client" : "server");
 	}
 	if (info->encrypted_alerts)
-		bos_json_kv_uint(j, "encrypted_alerts", info->encrypted_alerts);
+		BOS_JSON_KV_UINT(j, "encrypted_alerts", info->encrypted_alerts);
 	if (info->ja3[0]) {
-		bos_json_kv_str(j, "ja3", info->ja3);
-		bos_json_kv_str(j, "ja3_string", info->ja3_str);
-		bos_json_kv_str(j, "ja4", info->ja4);
+		BOS_JSON_KV_PLAIN(j, "ja3", info->ja3);
+		BOS_JSON_KV_PLAIN(j, "ja3_string", info->ja3_str);
+		BOS_JSON_KV_PLAIN(j, "ja4", info->ja4);
 	}
 	if (info->anomalies) {
-		bos_json_key(j, "anomalies");
+		BOS_JSON_KEY(j, "anomalies");
 		bos_json_arr_begin(j);
 		for (size_t i = 0; i < BOS_ARRAY_SIZE(anomaly_names); i++)
 			if (info->anomalies & (1u << i))

@@ -1,5 +1,6 @@
 /* Unit tests of the core module: cursor, buffer, escaping, JSON writer, clock. */
 #include <errno.h>
+#include <string.h>
 
 #include "bos/buf.h"
 #include "bos/clock.h"
@@ -219,4 +220,195 @@ void test_escape__base64_decode_roundtrip_and_junk(void)
 	BT_ASSERT_EQ_STR(dec.data, "foobar");
 	bos_buf_release(&enc);
 	bos_buf_release(&dec);
+}
+
+/* BOS_JSON_KV_* (literal keys copied at once) write what the generic calls write, in
+ * every position: first in an object, after a value, and as the b64 form of non-text. */
+void test_json__literal_keys_match_generic(void)
+{
+	struct bos_buf a = BOS_BUF_INIT, b = BOS_BUF_INIT;
+	struct bos_json ja, jb;
+
+	for (unsigned flags = 0; flags <= BOS_JSON_PRETTY; flags += BOS_JSON_PRETTY) {
+		bos_buf_reset(&a);
+		bos_buf_reset(&b);
+		bos_json_init(&ja, &a, flags);
+		bos_json_init(&jb, &b, flags);
+		bos_json_obj_begin(&ja);
+		bos_json_obj_begin(&jb);
+		BOS_JSON_KV_UINT(&ja, "n", 18446744073709551615ull);
+		bos_json_kv_uint(&jb, "n", 18446744073709551615ull);
+		BOS_JSON_KV_STR(&ja, "s", "caf\xc3\xa9 \"x\"\x7f");
+		bos_json_kv_str(&jb, "s", "caf\xc3\xa9 \"x\"\x7f");
+		BOS_JSON_KV_STRN(&ja, "bad", "a\xff", 2);
+		bos_json_kv_strn(&jb, "bad", "a\xff", 2);
+		BOS_JSON_KV_STRN(&ja, "nul", "a\0b", 3);
+		bos_json_kv_strn(&jb, "nul", "a\0b", 3);
+		BOS_JSON_KV_STR(&ja, "none", NULL);
+		bos_json_kv_str(&jb, "none", NULL);
+		BOS_JSON_KV_BOOL(&ja, "t", true);
+		bos_json_kv_bool(&jb, "t", true);
+		BOS_JSON_KEY(&ja, "arr");
+		bos_json_key(&jb, "arr");
+		bos_json_arr_begin(&ja);
+		bos_json_arr_begin(&jb);
+		bos_json_strn(&ja, "\xed\xa0\x80", 3);	/* a surrogate: not UTF-8 text */
+		bos_json_strn(&jb, "\xed\xa0\x80", 3);
+		bos_json_uint(&ja, 0);
+		bos_json_uint(&jb, 0);
+		bos_json_arr_end(&ja);
+		bos_json_arr_end(&jb);
+		bos_json_obj_end(&ja);
+		bos_json_obj_end(&jb);
+		BT_ASSERT_EQ_STR(a.data, b.data);
+	}
+	BT_ASSERT_EQ_STR(a.data, "{\n  \"n\": 18446744073709551615,\n"
+				 "  \"s\": \"caf\xc3\xa9 \\\"x\\\"\\u007f\",\n"
+				 "  \"bad\": {\n    \"b64\": \"Yf8=\"\n  },\n"
+				 "  \"nul\": {\n    \"b64\": \"YQBi\"\n  },\n"
+				 "  \"none\": null,\n  \"t\": true,\n"
+				 "  \"arr\": [\n    {\n      \"b64\": \"7aCA\"\n    },\n    0\n  ]\n}");
+	bos_buf_release(&a);
+	bos_buf_release(&b);
+}
+
+/* A long string with escapes spread over it: the writer re-reserves room at each escape. */
+void test_json__long_string_with_many_escapes(void)
+{
+	struct bos_buf b = BOS_BUF_INIT, want = BOS_BUF_INIT;
+	char s[3000];
+
+	for (size_t i = 0; i < sizeof(s); i++)
+		s[i] = i % 3 ? 'a' : '\n';
+	bos_json_quote(&b, s, sizeof(s));
+	bos_buf_addch(&want, '"');
+	for (size_t i = 0; i < sizeof(s); i++)
+		bos_buf_addstr(&want, i % 3 ? "a" : "\\n");
+	bos_buf_addch(&want, '"');
+	BT_ASSERT_EQ_INT(b.len, want.len);
+	BT_ASSERT_EQ_STR(b.data, want.data);
+	bos_buf_release(&b);
+	bos_buf_release(&want);
+}
+
+/* bos_json_seconds_ns must give exactly printf's "%.6f" of ns / 1e9, whichever path it
+ * takes: ties at the 7th decimal, carries, the 2^50 boundary, negatives, big values. */
+void test_json__seconds_ns_equals_printf(void)
+{
+	static const int64_t fixed[] = {
+		0, 1, 499, 500, 501, 999, 1000, 1500, 2500, 999999499, 999999500, 999999501,
+		155831000, 1000000000, 86400000000500, (INT64_C(1) << 50) - 1, INT64_C(1) << 50,
+		(INT64_C(1) << 50) + 500, -1, -500, -1000, -1500000, INT64_MAX, INT64_MIN,
+	};
+	struct bos_buf a = BOS_BUF_INIT, b = BOS_BUF_INIT;
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+	struct bos_json j;
+
+	for (size_t i = 0; i < BOS_ARRAY_SIZE(fixed) + 200000; i++) {
+		int64_t ns;
+
+		if (i < BOS_ARRAY_SIZE(fixed)) {
+			ns = fixed[i];
+		} else {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			/* mostly realistic durations, some anywhere in the range */
+			ns = (int64_t)(i % 4 ? x % 100000000000ull : x >> (i % 64));
+		}
+		bos_buf_reset(&a);
+		bos_buf_reset(&b);
+		bos_json_init(&j, &a, 0);
+		bos_json_seconds_ns(&j, ns);
+		bos_buf_addf(&b, "%.6f", (double)ns / 1e9);
+		BT_ASSERT_EQ_STR(a.data, b.data);
+	}
+	bos_buf_release(&a);
+	bos_buf_release(&b);
+}
+
+/* Reference for one byte of a quoted string (as the writer escaped before the word-at-a-
+ * time scan): every byte value at every offset of a word must come out the same. */
+static void ref_quote_byte(struct bos_buf *b, unsigned char c)
+{
+	static const char hexd[] = "0123456789abcdef";
+
+	if (c == '"' || c == '\\') {
+		bos_buf_addch(b, '\\');
+		bos_buf_addch(b, (char)c);
+	} else if (c == '\n') {
+		bos_buf_addstr(b, "\\n");
+	} else if (c == '\r') {
+		bos_buf_addstr(b, "\\r");
+	} else if (c == '\t') {
+		bos_buf_addstr(b, "\\t");
+	} else if (c < 0x20 || c == 0x7f) {
+		bos_buf_addstr(b, "\\u00");
+		bos_buf_addch(b, hexd[c >> 4]);
+		bos_buf_addch(b, hexd[c & 15]);
+	} else {
+		bos_buf_addch(b, (char)c);
+	}
+}
+
+void test_json__every_byte_at_every_word_offset(void)
+{
+	struct bos_buf got = BOS_BUF_INIT, want = BOS_BUF_INIT, js = BOS_BUF_INIT;
+	unsigned char s[19];
+	struct bos_json j;
+
+	for (unsigned c = 0; c < 256; c++) {
+		for (size_t k = 0; k < sizeof(s); k++) {
+			memset(s, 'a', sizeof(s));
+			s[k] = (unsigned char)c;
+			bos_buf_reset(&got);
+			bos_buf_reset(&want);
+			bos_json_quote(&got, s, sizeof(s));
+			bos_buf_addch(&want, '"');
+			for (size_t i = 0; i < sizeof(s); i++)
+				ref_quote_byte(&want, s[i]);
+			bos_buf_addch(&want, '"');
+			BT_ASSERT_EQ_INT(got.len, want.len);
+			BT_ASSERT_EQ_MEM(got.data, want.data, want.len);
+			/* as a value: text iff bos_utf8_valid, else the b64 object */
+			bos_buf_reset(&js);
+			bos_json_init(&j, &js, 0);
+			bos_json_strn(&j, s, sizeof(s));
+			BT_ASSERT_EQ_INT(js.data[0] == '"', bos_utf8_valid(s, sizeof(s)));
+			if (js.data[0] == '"')
+				BT_ASSERT_EQ_STR(js.data, want.data);
+		}
+	}
+	bos_buf_release(&got);
+	bos_buf_release(&want);
+	bos_buf_release(&js);
+}
+
+/* BOS_JSON_KV_PLAIN (generated text, copied unscanned) writes what bos_json_kv_str writes. */
+void test_json__plain_values_match_generic(void)
+{
+	struct bos_buf a = BOS_BUF_INIT, b = BOS_BUF_INIT;
+	struct bos_json ja, jb;
+
+	for (unsigned flags = 0; flags <= BOS_JSON_PRETTY; flags += BOS_JSON_PRETTY) {
+		bos_buf_reset(&a);
+		bos_buf_reset(&b);
+		bos_json_init(&ja, &a, flags);
+		bos_json_init(&jb, &b, flags);
+		bos_json_obj_begin(&ja);
+		bos_json_obj_begin(&jb);
+		BOS_JSON_KV_PLAIN(&ja, "uid", "CnGJU3NytvUg261mZ0");
+		bos_json_kv_str(&jb, "uid", "CnGJU3NytvUg261mZ0");
+		BOS_JSON_KV_PLAIN(&ja, "empty", "");
+		bos_json_kv_str(&jb, "empty", "");
+		BOS_JSON_KV_UINT(&ja, "n", 1);
+		bos_json_kv_uint(&jb, "n", 1);
+		BOS_JSON_KV_PLAIN(&ja, "cid", "1:S5bRx5cccS4XujNxTmtyAJfykKY=");
+		bos_json_kv_str(&jb, "cid", "1:S5bRx5cccS4XujNxTmtyAJfykKY=");
+		bos_json_obj_end(&ja);
+		bos_json_obj_end(&jb);
+		BT_ASSERT_EQ_STR(a.data, b.data);
+	}
+	bos_buf_release(&a);
+	bos_buf_release(&b);
 }

@@ -431,3 +431,68 @@ void test_http__connection_field_budget(void)
 	bos_buf_release(&req);
 	bos_buf_release(&resp);
 }
+
+/* Field values live in the transaction's arena until it is full, then on the heap; a
+ * header given twice keeps the last value. Every split must give the same record. */
+void test_http__fields_past_the_arena_and_repeated(void)
+{
+	struct bos_buf req = BOS_BUF_INIT, ua = BOS_BUF_INIT, want = BOS_BUF_INIT;
+	static const char resp[] =
+		"HTTP/1.0 200 OK\r\nContent-Type: text/a\r\nContent-Type: text/plain\r\n"
+		"Content-Length: 0\r\n\r\n";
+	struct got g;
+	struct bos_http_conn *c;
+
+	for (int k = 0; k < 200; k++)
+		bos_buf_addch(&ua, (char)('a' + k % 26));
+	bos_buf_addstr(&req, "POST /upload?x=1 HTTP/1.1\r\nHost: first.test\r\nHost: second.test\r\n"
+			     "User-Agent: ");
+	bos_buf_add(&req, ua.data, ua.len);
+	bos_buf_addstr(&req, "\r\nReferer: http://r.test/\r\nOrigin: http://o.test\r\n"
+			     "Content-Length: 0\r\n\r\n");
+	bos_buf_addstr(&want, "{\"trans_depth\":1,\"method\":\"POST\",\"host\":\"second.test\","
+			      "\"uri\":\"/upload?x=1\",\"referrer\":\"http://r.test/\","
+			      "\"version\":\"1.0\",\"user_agent\":\"");
+	bos_buf_add(&want, ua.data, ua.len);
+	bos_buf_addstr(&want, "\",\"origin\":\"http://o.test\",\"request_body_len\":0,"
+			      "\"response_body_len\":0,\"status_code\":200,\"status_msg\":\"OK\","
+			      "\"response_content_type\":\"text/plain\"}");
+	for (size_t s = 0; s < req.len; s += 7) {
+		c = run(&g, req.data, resp, s, s % (sizeof(resp) - 1), false);
+		done(c);
+		BT_ASSERT_EQ_INT(g.n, 1);
+		BT_ASSERT_EQ_STR(g.t[0].host, "second.test");
+		BT_ASSERT_EQ_STR(g.json, want.data);
+	}
+	bos_buf_release(&req);
+	bos_buf_release(&ua);
+	bos_buf_release(&want);
+}
+
+/* fuzz/regress/http/field-heap-then-arena: a field first set to a long value (heap) and
+ * then to a short one must keep its heap storage, not move into the arena (that leaked the
+ * heap buffer and later freed an arena address). Host twice, and two 1xx reason phrases. */
+void test_http__field_long_then_short(void)
+{
+	struct bos_buf req = BOS_BUF_INIT, resp = BOS_BUF_INIT;
+	struct got g;
+	struct bos_http_conn *c;
+
+	bos_buf_addstr(&req, "GET / HTTP/1.1\r\nHost: ");
+	for (int k = 0; k < 300; k++)
+		bos_buf_addch(&req, 'h');
+	bos_buf_addstr(&req, "\r\nHost: short.test\r\n\r\n");
+	bos_buf_addstr(&resp, "HTTP/1.1 100 ");
+	for (int k = 0; k < 300; k++)
+		bos_buf_addch(&resp, 'x');
+	bos_buf_addstr(&resp, "\r\n\r\nHTTP/1.1 102 Processing\r\n\r\n"
+			      "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+	c = run(&g, req.data, resp.data, 0, 0, false);
+	done(c);
+	BT_ASSERT_EQ_INT(g.n, 1);
+	BT_ASSERT_EQ_STR(g.t[0].host, "short.test");
+	BT_ASSERT_EQ_INT(g.t[0].info, 102);
+	BT_ASSERT(strstr(g.json, "\"info_msg\":\"Processing\""));
+	bos_buf_release(&req);
+	bos_buf_release(&resp);
+}

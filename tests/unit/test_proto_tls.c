@@ -489,3 +489,35 @@ void test_tls__sniff(void)
 	raw[5] = 2;	/* a ServerHello */
 	BT_ASSERT(!bos_tls_looks_like_client_hello(raw, n));
 }
+
+/* A reset connection (the engine reuses them) is indistinguishable from a new one: feed
+ * one hello half-way, reset, feed another whole: same info as on a fresh connection. */
+void test_tls__reset_conn_is_like_new(void)
+{
+	uint8_t a[1024], b[1024];
+	size_t na = unhex(hello_google_hex, a, sizeof(a));
+	size_t nb = unhex(hello_beacon_hex, b, sizeof(b));
+	struct bos_tls_conn *fresh = feed_client(bt_guard_dup(b, nb), nb, 0);
+	struct bos_tls_conn *c = bos_tls_conn_new();
+	struct bos_json jf, jc;
+	struct bos_buf of = BOS_BUF_INIT, oc = BOS_BUF_INIT;
+
+	bos_tls_conn_feed(c, BOS_DIR_TO_SERVER, bt_guard_dup(a, na), na / 2);
+	bos_tls_conn_reset(c);
+	bos_tls_conn_feed(c, BOS_DIR_TO_SERVER, bt_guard_dup(b, nb), nb);
+	BT_ASSERT(!memcmp(bos_tls_conn_info(c), bos_tls_conn_info(fresh),
+			  sizeof(struct bos_tls_info)));
+	bos_json_init(&jf, &of, 0);
+	bos_json_init(&jc, &oc, 0);
+	bos_json_obj_begin(&jf);
+	bos_json_obj_begin(&jc);
+	bos_tls_write_json(bos_tls_conn_info(fresh), &jf);
+	bos_tls_write_json(bos_tls_conn_info(c), &jc);
+	bos_json_obj_end(&jf);
+	bos_json_obj_end(&jc);
+	BT_ASSERT_EQ_STR(oc.data, of.data);
+	bos_buf_release(&of);
+	bos_buf_release(&oc);
+	bos_tls_conn_free(c);
+	bos_tls_conn_free(fresh);
+}

@@ -7,7 +7,6 @@
  * the two join exactly; both use this one implementation.
  */
 #include <stdbool.h>
-#include <stddef.h>
 #include <stdint.h>
 
 /* "1:" + base64(SHA-1) = 2 + 28 characters, plus NUL. */
@@ -21,10 +20,6 @@
 void bos_community_id_v1(char out[BOS_COMMUNITY_ID_LEN], uint16_t seed, const uint8_t *saddr,
 			 const uint8_t *daddr, bool v6, uint8_t proto, uint16_t sport,
 			 uint16_t dport);
-
-/* SHA-1 (FIPS 180-4) of n <= 55 bytes, the messages that fit one padded block (BOS_BUG if
- * longer). The hash under Community IDs; not for anything where SHA-1's weakness matters. */
-void bos_sha1_block(const void *msg, size_t n, uint8_t out[20]);
 
 /* ICMP "ports" as Zeek and Community ID use them: (type, counterpart type) for
  * request/reply pairs, else (type, code). *one_way is set for types with no counterpart. */

@@ -5,7 +5,6 @@
  * expected results follow Zeek's documented rules (base/protocols/conn/main.zeek).
  */
 #include <arpa/inet.h>
-#include <openssl/evp.h>
 #include <string.h>
 
 #include "bos/flow.h"
@@ -319,31 +318,4 @@ void test_conn__attempt_expires_after_5s(void)
 	BT_ASSERT_EQ_INT(bos_conn_expiry(&v.c), v.c.start_ns + 5000000000LL);
 	tcp(&v, false, S | A, 0);
 	BT_ASSERT_EQ_INT(bos_conn_expiry(&v.c), v.c.last_ns + 300000000000LL);
-}
-
-/* The one-block SHA-1 under Community IDs: the FIPS 180-4 "abc" example, and OpenSSL's
- * SHA-1 for every length that fits a block, over varied bytes. */
-void test_community_id__sha1_block_matches_openssl(void)
-{
-	static const uint8_t abc[20] = { 0xa9, 0x99, 0x3e, 0x36, 0x47, 0x06, 0x81, 0x6a, 0xba, 0x3e,
-					 0x25, 0x71, 0x78, 0x50, 0xc2, 0x6c, 0x9c, 0xd0, 0xd8, 0x9d };
-	uint8_t msg[55], got[20], want[EVP_MAX_MD_SIZE];
-	uint32_t x = 0x12345678;
-
-	bos_sha1_block("abc", 3, got);
-	BT_ASSERT_EQ_MEM(got, abc, 20);
-	for (int round = 0; round < 50; round++) {
-		for (size_t n = 0; n <= sizeof(msg); n++) {
-			unsigned int wl = 0;
-
-			for (size_t i = 0; i < n; i++) {
-				x = x * 1103515245u + 12345u;
-				msg[i] = (uint8_t)(x >> 16);
-			}
-			bos_sha1_block(msg, n, got);
-			BT_ASSERT(EVP_Digest(msg, n, want, &wl, EVP_sha1(), NULL) == 1);
-			BT_ASSERT_EQ_INT(wl, 20);
-			BT_ASSERT_EQ_MEM(got, want, 20);
-		}
-	}
 }

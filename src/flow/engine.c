@@ -786,7 +786,6 @@ int bos_net_run(const struct bos_net_opts *opts, const char *const *captures, si
 	e->st = st;
 	e->captures = captures;
 	e->now = INT64_MIN;
-	flow_mem_setup();
 	if (!e->opts->deterministic && getrandom(e->seed, sizeof(e->seed), 0) != sizeof(e->seed))
 		memset(e->seed, 0x5a, sizeof(e->seed));
 	if (ft_init(&e->ft, e->opts->max_flows ? e->opts->max_flows : BOS_FLOW_MAX_FLOWS, e->seed) <

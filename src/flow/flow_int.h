@@ -54,9 +54,6 @@ struct flow_table {
 	struct flow *head[FL__COUNT], *tail[FL__COUNT];
 };
 
-/* Once per process, before the first flow: grow the heap in one step, with transparent
- * huge pages where the kernel allows (mem.c). */
-void flow_mem_setup(void);
 
 /* SipHash-2-4 of n bytes under key k. */
 uint64_t ft_siphash(const uint64_t k[2], const uint8_t *in, size_t n);

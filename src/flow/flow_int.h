@@ -54,7 +54,6 @@ struct flow_table {
 	struct flow *head[FL__COUNT], *tail[FL__COUNT];
 };
 
-
 /* SipHash-2-4 of n bytes under key k. */
 uint64_t ft_siphash(const uint64_t k[2], const uint8_t *in, size_t n);
 int ft_init(struct flow_table *ft, size_t max, const uint8_t key[16]);

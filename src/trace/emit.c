@@ -31,18 +31,50 @@ void trace_json_errno(struct bos_json *j, int64_t rval)
 	bos_json_kv_int(j, "errno", -rval);
 }
 
-void trace_ev_begin(struct tracer *t, struct task *tk, const char *event)
+/*
+ * "ts": bos_clock_rfc3339 makes the text (gmtime and printf, the dearest part of a line),
+ * but only when the second changes; within one second only the nine digits of
+ * nanoseconds before the 'Z' are rewritten. Same bytes as bos_json_kv_time_ns.
+ */
+static void json_ts(struct tracer *t, int64_t unix_ns)
 {
-	struct bos_json *j = &t->j;
+	int64_t sec = unix_ns / 1000000000;
+	int64_t ns = unix_ns % 1000000000;
 
-	bos_json_init(j, &t->out, 0);
-	bos_json_obj_begin(j);
-	bos_json_kv_uint(j, "id", ++t->next_id);
-	bos_json_kv_time_ns(j, "ts", t->now_ns);
-	bos_json_kv_int(j, "ts_ns", t->now_ns);
-	bos_json_kv_str(j, "event", event);
-	if (!tk)
+	if (ns < 0) {		/* floor division, as bos_clock_rfc3339 */
+		ns += 1000000000;
+		sec -= 1;
+	}
+	if (!t->ts_len || sec != t->ts_sec) {
+		bos_clock_rfc3339(t->ts, sizeof(t->ts), unix_ns);
+		t->ts_len = strlen(t->ts);
+		t->ts_sec = sec;
+	}
+	if (t->ts_len < 11) {	/* cannot happen: "...SS.nnnnnnnnnZ" */
+		t->ts_len = 0;
+		bos_json_kv_time_ns(&t->j, "ts", unix_ns);
 		return;
+	}
+	for (size_t i = t->ts_len - 2; i >= t->ts_len - 10; i--, ns /= 10)
+		t->ts[i] = (char)('0' + ns % 10);
+	bos_json_kv_strn(&t->j, "ts", t->ts, t->ts_len);
+}
+
+static void hdr_src_of(const struct task *tk, struct hdr_src *src)
+{
+	memset(src, 0, sizeof(*src));	/* compared with memcmp: no stray padding */
+	src->pid = tk->proc->pid;
+	src->tid = tk->tid;
+	src->ppid = tk->proc->ppid;
+	src->uid = tk->proc->uid;
+	src->euid = tk->proc->euid;
+	memcpy(src->key, tk->proc->key, sizeof(src->key));
+	memcpy(src->parent_key, tk->proc->parent_key, sizeof(src->parent_key));
+}
+
+/* The task's common fields, written by the JSON writer into j (an object, after a field). */
+static void json_task_fields(struct bos_json *j, const struct task *tk)
+{
 	bos_json_kv_int(j, "pid", tk->proc->pid);
 	bos_json_kv_int(j, "tid", tk->tid);
 	bos_json_kv_str(j, "key", tk->proc->key);
@@ -50,6 +82,54 @@ void trace_ev_begin(struct tracer *t, struct task *tk, const char *event)
 	bos_json_kv_str(j, "parent_key", tk->proc->parent_key[0] ? tk->proc->parent_key : NULL);
 	bos_json_kv_uint(j, "uid", tk->proc->uid);
 	bos_json_kv_uint(j, "euid", tk->proc->euid);
+}
+
+/*
+ * Renders tk's common fields into tk->hdr with the writer itself (an object holding one
+ * field first, so that every field gets its comma): the cached bytes are exactly what the
+ * writer would append. Left empty (hdr_len 0) if they do not fit.
+ */
+static void render_hdr(struct task *tk, const struct hdr_src *src)
+{
+	struct bos_buf b = BOS_BUF_INIT;
+	struct bos_json j;
+
+	tk->hdr_len = 0;
+	bos_json_init(&j, &b, 0);
+	bos_json_obj_begin(&j);
+	bos_json_kv_int(&j, "x", 0);
+	json_task_fields(&j, tk);
+	/* b is '{"x":0' followed by the fields, each with its leading comma. */
+	if (b.len > 6 && b.len - 6 <= sizeof(tk->hdr)) {
+		memcpy(tk->hdr, b.data + 6, b.len - 6);
+		tk->hdr_len = (uint16_t)(b.len - 6);
+		tk->hdr_src = *src;
+	}
+	bos_buf_release(&b);
+}
+
+void trace_ev_begin(struct tracer *t, struct task *tk, const char *event)
+{
+	struct bos_json *j = &t->j;
+	struct hdr_src src;
+
+	bos_json_init(j, &t->out, 0);
+	bos_json_obj_begin(j);
+	bos_json_kv_uint(j, "id", ++t->next_id);
+	json_ts(t, t->now_ns);
+	bos_json_kv_int(j, "ts_ns", t->now_ns);
+	bos_json_kv_str(j, "event", event);
+	if (!tk)
+		return;
+	/* Appending the cached bytes between writer calls is safe: the writer already owes
+	 * a comma before its next field ("event" was written). */
+	hdr_src_of(tk, &src);
+	if (!tk->hdr_len || memcmp(&src, &tk->hdr_src, sizeof(src)))
+		render_hdr(tk, &src);
+	if (tk->hdr_len)
+		bos_buf_add(&t->out, tk->hdr, tk->hdr_len);
+	else
+		json_task_fields(j, tk);
 }
 
 void trace_flush(struct tracer *t)

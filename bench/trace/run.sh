@@ -65,7 +65,8 @@ for b in ptrace ebpf; do
 	"$bos" trace --tracer $b -o /dev/null -- /bin/true 2>/dev/null || continue
 	sw=() sc=()
 	for _ in $(seq "$runs"); do
-		read -r w c _ < <(timed "$bos" trace --tracer $b -o /dev/null -- /bin/true) || continue
+		read -r w c _ < <(timed "$bos" trace --tracer $b -o /dev/null -- /bin/true) ||
+			continue
 		sw+=("$w"); sc+=("$c")
 	done
 	[ "${#sw[@]}" -gt 0 ] && echo "start-up of bos trace --tracer $b on /bin/true:" \
@@ -100,7 +101,8 @@ add_bos() {
 		add "$label ebpf" "$b" trace --tracer ebpf -o /dev/null -- \
 			"$tmp/workload" "$tmp" "$iters"
 	else
-		echo "$label ebpf: unavailable: $(sed 's/^bos: trace: //' "$tmp/ebpf.err" | head -1)"
+		echo "$label ebpf: unavailable:" \
+			"$(sed 's/^bos: trace: //' "$tmp/ebpf.err" | head -1)"
 	fi
 }
 add_bos bos "$bos"
@@ -113,8 +115,8 @@ fi
 if [ "${ONLY:-}" != ebpf ] && command -v strace >/dev/null; then
 	add "strace --seccomp-bpf" strace -f --seccomp-bpf -e trace="$set_list" -o /dev/null \
 		"$tmp/workload" "$tmp" "$iters"
-	add "strace --seccomp-bpf (no i/o)" strace -f --seccomp-bpf \
-		-e trace="$(echo "$set_list" | sed 's/,read,write,pread64,pwrite64,readv,writev//')" \
+	no_io=$(echo "$set_list" | sed 's/,read,write,pread64,pwrite64,readv,writev//')
+	add "strace --seccomp-bpf (no i/o)" strace -f --seccomp-bpf -e trace="$no_io" \
 		-o /dev/null "$tmp/workload" "$tmp" "$iters"
 fi
 declare -A ws cs wes wcs

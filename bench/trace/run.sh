@@ -10,7 +10,9 @@
 #   usage: bench/trace/run.sh [BOS] [ITERATIONS] [RUNS]
 #   BOS defaults to the release build (build/release/bos, built here if missing: a sanitizer
 #   build would measure ASan, not the tracer); ITERATIONS 50000; RUNS 3. ONLY=ebpf runs only
-#   native and the eBPF backend (quicker, when that is what is measured).
+#   native and the eBPF backend (quicker, when that is what is measured). BASE=/other/bos adds
+#   the same bos runs with that binary ("base ..." rows), for before/after in one session.
+#   Runs are interleaved (round-robin over the commands, RUNS rounds).
 # Targets (issue 5): eBPF <= 1.10x native; ptrace faster than strace on the same events.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -57,54 +59,87 @@ median() {
 	printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 }
 		END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
 }
-results=()
-# measure NAME CMD...: medians of $runs runs of the four figures of timed.
-measure() {
-	local name=$1 w c we wc ws=() cs=() wes=() wcs=()
-	shift
-	for _ in $(seq "$runs"); do
-		read -r w c we wc < <(timed "$@" 2>"$tmp/err") ||
-			{ echo "$name: failed: $(head -c 300 "$tmp/err")"; return 1; }
-		[ -n "$w" ] || { echo "$name: failed: $(head -c 300 "$tmp/err")"; return 1; }
-		ws+=("$w"); cs+=("$c"); wes+=("$we"); wcs+=("$wc")
-	done
-	results+=("$name=$(median "${ws[@]}") $(median "${cs[@]}") $(median "${wes[@]}")\
- $(median "${wcs[@]}")")
-}
-
 # Start-up cost (loading BPF, the first fork/exec) measured apart on /bin/true: it does not
 # grow with the workload, the per-syscall overhead does.
 for b in ptrace ebpf; do
-	if "$bos" trace --tracer $b -o /dev/null -- /bin/true 2>/dev/null; then
-		results=()
-		measure start "$bos" trace --tracer $b -o /dev/null -- /bin/true
-		read -r w c _ <<<"${results[0]#*=}"
-		echo "start-up of bos trace --tracer $b on /bin/true:" \
-			"${w}s wall, ${c}s cpu (median)"
-	fi
+	"$bos" trace --tracer $b -o /dev/null -- /bin/true 2>/dev/null || continue
+	sw=() sc=()
+	for _ in $(seq "$runs"); do
+		read -r w c _ < <(timed "$bos" trace --tracer $b -o /dev/null -- /bin/true) ||
+			continue
+		sw+=("$w"); sc+=("$c")
+	done
+	[ "${#sw[@]}" -gt 0 ] && echo "start-up of bos trace --tracer $b on /bin/true:" \
+		"$(median "${sw[@]}")s wall, $(median "${sc[@]}")s cpu (median)"
 done
-results=()
 calls=$("$tmp/workload" "$tmp" "$iters" | head -1)
-echo "workload: $iters iterations, $calls ($runs runs each, medians)"
-measure native "$tmp/workload" "$tmp" "$iters"
-if [ "${ONLY:-}" != ebpf ]; then
-	measure "bos ptrace" "$bos" trace --tracer ptrace -o /dev/null -- \
-		"$tmp/workload" "$tmp" "$iters"
-	measure "bos ptrace --no-io" "$bos" trace --tracer ptrace --no-io -o /dev/null -- \
-		"$tmp/workload" "$tmp" "$iters"
-fi
-if "$bos" trace --tracer ebpf -o /dev/null -- /bin/true 2>"$tmp/ebpf.err"; then
-	measure "bos ebpf" "$bos" trace --tracer ebpf -o /dev/null -- "$tmp/workload" "$tmp" "$iters"
-else
-	echo "bos ebpf: unavailable: $(sed 's/^bos: trace: //' "$tmp/ebpf.err" | head -1)"
+echo "workload: $iters iterations, $calls ($runs interleaved rounds, medians)"
+
+# The runs are interleaved: round r runs every command once, then round r + 1; on a shared
+# machine the load then weighs on all of them alike (back-to-back runs of one command
+# compared with back-to-back runs of another measured the load as much as the tracers).
+names=()
+cmds=()
+# add NAME CMD...: one more command to measure (its words joined with \x1f).
+add() {
+	local name=$1 IFS=$'\x1f'
+	shift
+	names+=("$name")
+	cmds+=("$*")
+}
+add native "$tmp/workload" "$tmp" "$iters"
+# add_bos LABEL BOS: the commands of one bos binary.
+add_bos() {
+	local label=$1 b=$2
+	if [ "${ONLY:-}" != ebpf ]; then
+		add "$label ptrace" "$b" trace --tracer ptrace -o /dev/null -- \
+			"$tmp/workload" "$tmp" "$iters"
+		add "$label ptrace --no-io" "$b" trace --tracer ptrace --no-io -o /dev/null -- \
+			"$tmp/workload" "$tmp" "$iters"
+	fi
+	if "$b" trace --tracer ebpf -o /dev/null -- /bin/true 2>"$tmp/ebpf.err"; then
+		add "$label ebpf" "$b" trace --tracer ebpf -o /dev/null -- \
+			"$tmp/workload" "$tmp" "$iters"
+	else
+		echo "$label ebpf: unavailable:" \
+			"$(sed 's/^bos: trace: //' "$tmp/ebpf.err" | head -1)"
+	fi
+}
+add_bos bos "$bos"
+# BASE=/path/to/other/bos: the same runs with that binary too, interleaved with these
+# (before/after comparisons in one session).
+if [ -n "${BASE:-}" ]; then
+	[ -x "$BASE" ] || { echo "run.sh: BASE=$BASE is not executable" >&2; exit 2; }
+	add_bos base "$BASE"
 fi
 if [ "${ONLY:-}" != ebpf ] && command -v strace >/dev/null; then
-	measure "strace --seccomp-bpf" strace -f --seccomp-bpf -e trace="$set_list" -o /dev/null \
+	add "strace --seccomp-bpf" strace -f --seccomp-bpf -e trace="$set_list" -o /dev/null \
 		"$tmp/workload" "$tmp" "$iters"
-	measure "strace --seccomp-bpf (no i/o)" strace -f --seccomp-bpf \
-		-e trace="$(echo "$set_list" | sed 's/,read,write,pread64,pwrite64,readv,writev//')" \
+	no_io=$(echo "$set_list" | sed 's/,read,write,pread64,pwrite64,readv,writev//')
+	add "strace --seccomp-bpf (no i/o)" strace -f --seccomp-bpf -e trace="$no_io" \
 		-o /dev/null "$tmp/workload" "$tmp" "$iters"
 fi
+declare -A ws cs wes wcs
+failed=()
+for _ in $(seq "$runs"); do
+	for i in "${!names[@]}"; do
+		[ -z "${failed[$i]:-}" ] || continue
+		IFS=$'\x1f' read -r -a argv <<<"${cmds[$i]}"
+		if ! read -r w c we wc < <(timed "${argv[@]}" 2>"$tmp/err") || [ -z "$w" ]; then
+			echo "${names[$i]}: failed: $(head -c 300 "$tmp/err")"
+			failed[$i]=1
+			continue
+		fi
+		ws[$i]+=" $w"; cs[$i]+=" $c"; wes[$i]+=" $we"; wcs[$i]+=" $wc"
+	done
+done
+results=()
+for i in "${!names[@]}"; do
+	[ -z "${failed[$i]:-}" ] || continue
+	# shellcheck disable=SC2086 # word lists of numbers
+	results+=("${names[$i]}=$(median ${ws[$i]}) $(median ${cs[$i]}) $(median ${wes[$i]})\
+ $(median ${wcs[$i]})")
+done
 
 read -r nw nc nwe nwc <<<"${results[0]#*=}"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"

@@ -300,28 +300,76 @@ static void make_cid(char *cid, int type, const struct saddr *local, const struc
 			    local->port, remote->port);
 }
 
-static void readlink_fd(pid_t pid, int fd, struct bos_buf *b)
+/* Decimal text of v at p (no NUL); returns its length. printf is a fair share of the cost
+ * of a line, and these paths are made once per open. */
+static size_t put_int(char *p, int v)
 {
-	char path[64], tmp[BOS_MAX_STRING];
+	uint32_t m = v < 0 ? 0u - (uint32_t)v : (uint32_t)v;
+	char tmp[12];
+	size_t n = 0, len = 0;
+
+	do {
+		tmp[n++] = (char)('0' + m % 10);
+		m /= 10;
+	} while (m);
+	if (v < 0)
+		p[len++] = '-';
+	while (n)
+		p[len++] = tmp[--n];
+	return len;
+}
+
+/*
+ * readlink of /proc/<pid>/<what> (fd < 0) or /proc/<pid>/fd/<fd> into dst (cap bytes,
+ * NUL-terminated; at most cap - 1 bytes of the link). Returns the length, 0 on failure.
+ */
+static size_t proc_readlink(pid_t pid, const char *what, int fd, char *dst, size_t cap)
+{
+	char path[64];
+	size_t len = 0, wl = strlen(what);
 	ssize_t n;
 
+	if (wl > sizeof(path) - 32)
+		return 0;
+	memcpy(path, "/proc/", 6);
+	len = 6 + put_int(path + 6, pid);
+	path[len++] = '/';
+	memcpy(path + len, what, wl);
+	len += wl;
+	if (fd >= 0) {
+		path[len++] = '/';
+		len += put_int(path + len, fd);
+	}
+	path[len] = '\0';
+	n = readlink(path, dst, cap - 1);
+	if (n <= 0) {
+		dst[0] = '\0';
+		return 0;
+	}
+	dst[n] = '\0';
+	return (size_t)n;
+}
+
+static void readlink_fd(pid_t pid, int fd, struct bos_buf *b)
+{
+	char tmp[BOS_MAX_STRING + 1];
+	size_t n;
+
 	bos_buf_reset(b);
-	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)pid, fd);
-	n = readlink(path, tmp, sizeof(tmp));
-	if (n > 0)
-		bos_buf_add(b, tmp, (size_t)n);
+	if (fd < 0)	/* no such /proc entry ("/proc/<pid>/fd/-1") */
+		return;
+	n = proc_readlink(pid, "fd", fd, tmp, sizeof(tmp));
+	bos_buf_add(b, tmp, n);
 }
 
 static void readlink_proc(pid_t pid, const char *what, struct bos_buf *b)
 {
-	char path[64], tmp[BOS_MAX_STRING];
-	ssize_t n;
+	char tmp[BOS_MAX_STRING + 1];
+	size_t n;
 
 	bos_buf_reset(b);
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, what);
-	n = readlink(path, tmp, sizeof(tmp));
-	if (n > 0)
-		bos_buf_add(b, tmp, (size_t)n);
+	n = proc_readlink(pid, what, -1, tmp, sizeof(tmp));
+	bos_buf_add(b, tmp, n);
 }
 
 static void json_open_flags(struct bos_json *j, uint32_t fl)
@@ -334,23 +382,39 @@ static void json_open_flags(struct bos_json *j, uint32_t fl)
 		{ O_PATH, "O_PATH" }, { 020000000, "O_TMPFILE" }, { O_DIRECT, "O_DIRECT" },
 	};
 	static const char *const acc[] = { "O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE" };
-	struct bos_buf b = BOS_BUF_INIT;
+	/* Every name at once fits: 9 + 15 * 13 bytes. */
+	char s[256];
+	size_t len = strlen(acc[fl & O_ACCMODE]);
 
-	bos_buf_addstr(&b, acc[fl & O_ACCMODE]);
-	for (size_t i = 0; i < BOS_ARRAY_SIZE(names); i++)
-		if ((fl & names[i].bit) == names[i].bit)
-			bos_buf_addf(&b, "|%s", names[i].name);
-	bos_json_kv_str(j, "flags", b.data);
+	memcpy(s, acc[fl & O_ACCMODE], len);
+	for (size_t i = 0; i < BOS_ARRAY_SIZE(names); i++) {
+		size_t nl = strlen(names[i].name);
+
+		if ((fl & names[i].bit) != names[i].bit || len + 1 + nl > sizeof(s))
+			continue;
+		s[len++] = '|';
+		memcpy(s + len, names[i].name, nl);
+		len += nl;
+	}
+	bos_json_kv_strn(j, "flags", s, len);
 	bos_json_kv_uint(j, "flags_raw", fl);
-	bos_buf_release(&b);
 }
 
+/* "0" then the permission bits in octal, as printf("0%o", mode & 07777). */
 static void json_mode(struct bos_json *j, const char *key, uint32_t mode)
 {
-	char s[16];
+	char s[8], tmp[4];
+	size_t n = 0, len = 0;
 
-	snprintf(s, sizeof(s), "0%o", mode & 07777);
-	bos_json_kv_str(j, key, s);
+	mode &= 07777;
+	do {
+		tmp[n++] = (char)('0' + (mode & 7));
+		mode >>= 3;
+	} while (mode);
+	s[len++] = '0';
+	while (n)
+		s[len++] = tmp[--n];
+	bos_json_kv_strn(j, key, s, len);
 }
 
 static void json_dirfd(struct bos_json *j, int dirfd)
@@ -852,7 +916,8 @@ static void exit_open(struct tracer *t, struct task *tk, int64_t rv)
 	uint32_t flags = 0, mode = 0;
 	int dirfd = AT_FDCWD;
 	struct fdent *f;
-	struct bos_buf real = BOS_BUF_INIT;
+	char real[BOS_MAX_STRING + 1];
+	size_t real_len = 0;
 
 	switch (tk->sc) {
 	case SC_OPEN:
@@ -870,7 +935,7 @@ static void exit_open(struct tracer *t, struct task *tk, int64_t rv)
 		break;
 	}
 	if (rv >= 0)
-		readlink_fd(tk->proc->pid, (int)rv, &real);
+		real_len = proc_readlink(tk->proc->pid, "fd", (int)rv, real, sizeof(real));
 	trace_ev_begin(t, tk, "file.open");
 	bos_json_kv_strn(j, "TargetFilename", tk->s1.data, tk->s1.len);
 	json_dirfd(j, dirfd);
@@ -879,8 +944,8 @@ static void exit_open(struct tracer *t, struct task *tk, int64_t rv)
 		json_mode(j, "mode", mode);
 	if (rv >= 0) {
 		bos_json_kv_int(j, "fd", rv);
-		if (real.len)	/* eBPF: the fd may be gone by the time we look */
-			bos_json_kv_strn(j, "ResolvedPath", real.data, real.len);
+		if (real_len)	/* eBPF: the fd may be gone by the time we look */
+			bos_json_kv_strn(j, "ResolvedPath", real, real_len);
 	}
 	trace_json_errno(j, rv);
 	json_tail(t, tk);
@@ -889,9 +954,8 @@ static void exit_open(struct tracer *t, struct task *tk, int64_t rv)
 		f->kind = FD_FILE;
 		f->cloexec = (flags & O_CLOEXEC) != 0;
 		f->open_id = t->next_id;
-		f->path = strdup(real.len ? real.data : tk->s1.data);
+		f->path = strdup(real_len ? real : tk->s1.data);
 	}
-	bos_buf_release(&real);
 }
 
 static void exit_memfd(struct tracer *t, struct task *tk, int64_t rv)

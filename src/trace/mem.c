@@ -45,15 +45,26 @@ ssize_t trace_mem_read(pid_t pid, uint64_t addr, void *dst, size_t len)
 	return r;
 }
 
+/*
+ * Strings are read to the end of the page they start in first: most paths end there, and
+ * that is one copy of at most a page's tail instead of cap - 1 bytes over two pages. Only
+ * when no NUL is found there is the rest read (a second process_vm_readv). Same result as
+ * one read of cap - 1 bytes: a rest that cannot be read ends the string there.
+ */
 ssize_t trace_mem_str(pid_t pid, uint64_t addr, char *dst, size_t cap, bool *truncated)
 {
+	size_t want, first, got;
 	ssize_t r;
 	char *nul;
 
 	*truncated = false;
 	if (cap == 0)
 		return -EINVAL;
-	r = trace_mem_read(pid, addr, dst, cap - 1);
+	want = cap - 1;
+	first = PAGE - (size_t)(addr % PAGE);
+	if (first > want)
+		first = want;
+	r = trace_mem_read(pid, addr, dst, first);
 	if (r < 0) {
 		dst[0] = '\0';
 		return r;
@@ -61,10 +72,20 @@ ssize_t trace_mem_str(pid_t pid, uint64_t addr, char *dst, size_t cap, bool *tru
 	nul = memchr(dst, '\0', (size_t)r);
 	if (nul)
 		return nul - dst;
+	got = (size_t)r;
+	if (got == first && got < want && addr + got > addr) {
+		r = trace_mem_read(pid, addr + got, dst + got, want - got);
+		if (r > 0) {
+			nul = memchr(dst + got, '\0', (size_t)r);
+			if (nul)
+				return nul - dst;
+			got += (size_t)r;
+		}
+	}
 	/* No NUL: either cut at the cap, or the readable memory ended before one. */
-	dst[r] = '\0';
-	if (r == 0)
+	dst[got] = '\0';
+	if (got == 0)
 		return -EFAULT;
 	*truncated = true;
-	return r;
+	return (ssize_t)got;
 }

@@ -5,7 +5,8 @@
  *
  *   syscalls.c  canonical syscall ids and the per-ABI number tables (x86_64, i386)
  *   seccomp.c   the seccomp-bpf filter built from those tables (runs in the child)
- *   mem.c       reading tracee memory: one process_vm_readv per object, page-split
+ *   mem.c       reading tracee memory: one process_vm_readv per object (strings: up to
+ *               the end of their first page, then the rest only if needed), page-split
  *   proc.c      the task/process tables, process keys, per-process fd tables
  *   emit.c      the event writer (common header of every line, buffering)
  *   decode.c    syscall entry/exit -> events
@@ -130,6 +131,16 @@ struct task {
 	int bpf_sock_type;
 	uint8_t bpf_local[28], bpf_remote[28];
 	size_t bpf_sa_len;
+	/* The common fields of its lines (",\"pid\":...,\"euid\":N"), rendered once by the
+	 * JSON writer and reused while the values they were made from stay the same
+	 * (emit.c): most events of a task repeat them. hdr_len 0: not rendered. */
+	struct hdr_src {
+		pid_t pid, tid, ppid;
+		uint32_t uid, euid;
+		char key[32], parent_key[32];
+	} hdr_src;
+	uint16_t hdr_len;
+	char hdr[240];
 };
 
 struct tracer {
@@ -143,6 +154,11 @@ struct tracer {
 	struct bos_buf out;
 	struct bos_json j;
 	int64_t now_ns;			/* timestamp of the stop being handled */
+	/* "ts" of the last line, formatted (emit.c): the part up to the seconds is only
+	 * re-formatted when the second changes. */
+	int64_t ts_sec;
+	size_t ts_len;
+	char ts[40];
 	bool killing;
 };
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -109,6 +110,37 @@ void test_trace__mem_reads(void)
 		_exit(0);
 	waitpid(dead, NULL, 0);
 	BT_ASSERT_EQ_INT(trace_mem_str(dead, (uintptr_t)s, dst, sizeof(dst), &trunc), -ESRCH);
+}
+
+/* Strings are read to the end of their first page, then the rest: one that crosses into the
+ * next page comes whole, one cut by the cap is flagged, one whose next page is unmapped ends
+ * at the page edge (flagged). */
+void test_trace__mem_str_pages(void)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	char *m = mmap(NULL, (size_t)pg * 3, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		       -1, 0);
+	char dst[BOS_MAX_STRING], *at;
+	bool trunc = true;
+
+	BT_ASSERT(m != MAP_FAILED);
+	memset(m, 'a', (size_t)pg * 2);
+	at = m + pg - 3;		/* "aaa" | "bcd\0" across the edge */
+	memcpy(m + pg, "bcd", 4);
+	BT_ASSERT_EQ_INT(trace_mem_str(getpid(), (uintptr_t)at, dst, sizeof(dst), &trunc), 6);
+	BT_ASSERT_EQ_STR(dst, "aaabcd");
+	BT_ASSERT(!trunc);
+	/* Cap reached in the second page. */
+	BT_ASSERT_EQ_INT(trace_mem_str(getpid(), (uintptr_t)at, dst, 6, &trunc), 5);
+	BT_ASSERT_EQ_STR(dst, "aaabc");
+	BT_ASSERT(trunc);
+	/* A whole page of 'a' then an unmapped one: cut at the edge. */
+	memset(m + pg, 'a', (size_t)pg);
+	BT_ASSERT_EQ_INT(munmap(m + 2 * pg, (size_t)pg), 0);
+	at = m + pg + 10;
+	BT_ASSERT_EQ_INT(trace_mem_str(getpid(), (uintptr_t)at, dst, sizeof(dst), &trunc), pg - 10);
+	BT_ASSERT(trunc);
+	BT_ASSERT_EQ_INT(munmap(m, (size_t)pg * 2), 0);
 }
 
 static int refuse(void *ctx)

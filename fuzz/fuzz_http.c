@@ -1,17 +1,15 @@
 /*
  * libFuzzer harness for the HTTP/1.x streaming dissector (src/proto/http.c).
- * Input layout: byte 0 seeds the segmentation, bytes 1-2 (big endian) give the length of
- * the client stream, then the client bytes, then the server bytes (fuzz/corpus/http seeds
- * are built that way from corpus pcaps). The two streams are fed interleaved in chunks of
- * pseudo-random sizes (1..64 bytes, sometimes a gap instead), so framing is exercised at
- * arbitrary split points across both directions; tunnel bytes go on to the TLS dissector
- * as the flow engine does. Every transaction is written as http.log JSON.
+ * Input: two streams, fed interleaved in chunks of 1..64 bytes (two_streams.h;
+ * fuzz/corpus/http seeds are built that way from corpus pcaps); tunnel bytes go on to the
+ * TLS dissector as the flow engine does. Every transaction is written as http.log JSON.
  */
 #include <stddef.h>
 #include <stdint.h>
 
 #include "bos/http.h"
 #include "bos/tls.h"
+#include "two_streams.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -36,54 +34,30 @@ static void on_tunnel(void *vctx, enum bos_dir dir, const uint8_t *p, size_t len
 	bos_tls_conn_feed(c->tls, dir, p, len);
 }
 
-static uint32_t next(uint32_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 17;
-	*s ^= *s << 5;
-	return *s;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const struct bos_http_cb cb = { .txn = on_txn, .tunnel_data = on_tunnel };
 	struct bos_buf out = BOS_BUF_INIT;
 	struct ctx c;
 	struct bos_http_conn *h;
-	const uint8_t *s[2];
-	size_t left[2], clen;
-	uint32_t seed;
+	struct two_streams in;
+	const uint8_t *p;
+	size_t n;
+	bool gap;
+	int d;
 
-	if (size < 3)
+	if (!two_streams_init(&in, data, size, 64))
 		return 0;
-	seed = 0x9e3779b9u ^ data[0];
-	clen = (size_t)data[1] << 8 | data[2];
-	data += 3;
-	size -= 3;
-	if (clen > size)
-		clen = size;
-	s[0] = data;
-	left[0] = clen;
-	s[1] = data + clen;
-	left[1] = size - clen;
 
 	bos_json_init(&c.j, &out, 0);
 	bos_json_arr_begin(&c.j);
 	c.tls = bos_tls_conn_new();
 	h = bos_http_conn_new(&cb, &c);
-	while (left[0] || left[1]) {
-		uint32_t r = next(&seed);
-		int d = left[0] && left[1] ? (int)(r & 1) : (left[0] ? 0 : 1);
-		size_t n = 1 + (r >> 1 & 63);
-
-		if (n > left[d])
-			n = left[d];
-		if ((r >> 8 & 255) == 0)	/* rarely: the capture lost these bytes */
+	while (two_streams_next(&in, &d, &p, &n, &gap)) {
+		if (gap)
 			bos_http_conn_gap(h, (enum bos_dir)d, n);
 		else
-			bos_http_conn_feed(h, (enum bos_dir)d, s[d], n);
-		s[d] += n;
-		left[d] -= n;
+			bos_http_conn_feed(h, (enum bos_dir)d, p, n);
 	}
 	bos_http_conn_finish(h);
 	(void)bos_http_conn_stats(h);

@@ -50,6 +50,13 @@ struct engine {
 	 * 32 spares (128 KB), whatever the input. */
 	struct bos_tls_conn *tls_spare[32];
 	size_t n_tls_spare;
+	/* Earliest timer among the heads of the expiry lists, so that a packet with
+	 * nothing to expire costs one comparison instead of four bos_conn_expiry calls.
+	 * Valid only while !expiry_stale: anything that may change which flow heads a
+	 * list, or the connection state of a head, marks it stale (flow_finish, and
+	 * on_packet when the packet's flow is or becomes a head). */
+	int64_t next_expiry;
+	bool expiry_stale;
 };
 
 static struct bos_tls_conn *tls_get(struct engine *e)
@@ -438,6 +445,7 @@ static void flow_finish(struct engine *e, struct flow *f)
 	write_tls(e, f);
 	write_conn(e, f);
 	ft_remove(&e->ft, f);
+	e->expiry_stale = true;
 	bos_reasm_release(&f->rs[0]);
 	bos_reasm_release(&f->rs[1]);
 	bos_buf_release(&f->dnsbuf[0]);
@@ -460,9 +468,39 @@ static enum flow_list list_for(const struct bos_conn *c)
 	return FL_TCP;
 }
 
-/* Finish every flow whose timer ran out by capture time now. */
+static bool is_list_head(const struct engine *e, const struct flow *f)
+{
+	return f->list != FL__COUNT && e->ft.head[f->list] == f;
+}
+
+static int64_t earliest_head_expiry(const struct engine *e)
+{
+	int64_t t = INT64_MAX;
+
+	for (int l = 0; l < FL__COUNT; l++) {
+		const struct flow *f = e->ft.head[l];
+
+		if (f) {
+			int64_t x = bos_conn_expiry(&f->c);
+
+			if (x < t)
+				t = x;
+		}
+	}
+	return t;
+}
+
+/* Finish every flow whose timer ran out by capture time now. Only the heads are
+ * looked at (as before the cache): the cache skips the loop exactly when it would
+ * finish nothing, so the order of expired flows does not change. */
 static void expire(struct engine *e, int64_t now)
 {
+	if (e->expiry_stale) {
+		e->next_expiry = earliest_head_expiry(e);
+		e->expiry_stale = false;
+	}
+	if (e->next_expiry >= now)
+		return;
 	for (int l = 0; l < FL__COUNT; l++) {
 		struct flow *f;
 
@@ -537,6 +575,9 @@ static void on_packet(struct engine *e, const struct bos_pkt *p, const struct bo
 			return;
 		is_orig = !f->c.flipped;
 	}
+	/* A head's timer is about to change: the cached earliest expiry with it. */
+	if (is_list_head(e, f))
+		e->expiry_stale = true;
 	bos_conn_packet(&f->c, p, fr->ts_ns, is_orig, &seg);
 	{
 		/* Keep each expiry list ordered by the time its timer counts from: attempts
@@ -546,6 +587,10 @@ static void on_packet(struct engine *e, const struct bos_pkt *p, const struct bo
 		if (f->list != l ||
 		    (l != FL_ATTEMPT && !(f->c.orig.did_close && f->c.resp.did_close)))
 			ft_touch(&e->ft, f, l);
+		/* Became a head (its list was empty): its timer is not in the cache yet.
+		 * Leaving a head was caught above, before the packet changed the flow. */
+		if (is_list_head(e, f))
+			e->expiry_stale = true;
 	}
 	if (p->ip_proto == 17) {
 		if (p->payload_len && !f->app_decided)
@@ -786,6 +831,7 @@ int bos_net_run(const struct bos_net_opts *opts, const char *const *captures, si
 	e->st = st;
 	e->captures = captures;
 	e->now = INT64_MIN;
+	e->expiry_stale = true;
 	if (!e->opts->deterministic && getrandom(e->seed, sizeof(e->seed), 0) != sizeof(e->seed))
 		memset(e->seed, 0x5a, sizeof(e->seed));
 	if (ft_init(&e->ft, e->opts->max_flows ? e->opts->max_flows : BOS_FLOW_MAX_FLOWS, e->seed) <

@@ -86,6 +86,34 @@ static enum bos_parse skip(struct bos_pkt *pkt, enum bos_pkt_skip why, enum bos_
 	return ret;
 }
 
+/*
+ * Fixed-size headers are read in place once the caller has checked that all their bytes are
+ * there: one bounds check per header instead of one per field (this runs for every packet).
+ * When fewer bytes are left the cursor reads are used as before, so a truncated header
+ * leaves exactly the same partial fields behind.
+ */
+static uint16_t be16_at(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t be32_at(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* The 20 bytes of a TCP header without options at h; returns the data-offset byte. */
+static uint8_t tcp_fixed(struct bos_pkt *pkt, const uint8_t *h)
+{
+	pkt->sport = be16_at(h);
+	pkt->dport = be16_at(h + 2);
+	pkt->seq = be32_at(h + 4);
+	pkt->ack = be32_at(h + 8);
+	pkt->tcp_flags = h[13];
+	pkt->win = be16_at(h + 14);
+	return h[12];
+}
+
 static enum bos_parse decode_l4(struct bos_pkt *pkt, struct bos_cur *c, uint32_t l4_wire)
 {
 	size_t have;
@@ -95,14 +123,19 @@ static enum bos_parse decode_l4(struct bos_pkt *pkt, struct bos_cur *c, uint32_t
 		uint8_t off;
 		uint32_t thl;
 
-		pkt->sport = bos_cur_be16(c);
-		pkt->dport = bos_cur_be16(c);
-		pkt->seq = bos_cur_be32(c);
-		pkt->ack = bos_cur_be32(c);
-		off = bos_cur_u8(c);
-		pkt->tcp_flags = bos_cur_u8(c);
-		pkt->win = bos_cur_be16(c);
-		bos_cur_skip(c, 4); /* checksum, urgent pointer */
+		if (bos_cur_left(c) >= 20) {
+			off = tcp_fixed(pkt, c->p);
+			c->p += 20;
+		} else {
+			pkt->sport = bos_cur_be16(c);
+			pkt->dport = bos_cur_be16(c);
+			pkt->seq = bos_cur_be32(c);
+			pkt->ack = bos_cur_be32(c);
+			off = bos_cur_u8(c);
+			pkt->tcp_flags = bos_cur_u8(c);
+			pkt->win = bos_cur_be16(c);
+			bos_cur_skip(c, 4); /* checksum, urgent pointer */
+		}
 		if (!bos_cur_ok(c))
 			return skip(pkt, BOS_SKIP_TRUNC_L4, BOS_PARSE_TRUNCATED);
 		thl = (uint32_t)(off >> 4) * 4;
@@ -117,10 +150,17 @@ static enum bos_parse decode_l4(struct bos_pkt *pkt, struct bos_cur *c, uint32_t
 	case 17: {
 		uint16_t ulen;
 
-		pkt->sport = bos_cur_be16(c);
-		pkt->dport = bos_cur_be16(c);
-		ulen = bos_cur_be16(c);
-		bos_cur_skip(c, 2);
+		if (bos_cur_left(c) >= 8) {
+			pkt->sport = be16_at(c->p);
+			pkt->dport = be16_at(c->p + 2);
+			ulen = be16_at(c->p + 4);
+			c->p += 8;
+		} else {
+			pkt->sport = bos_cur_be16(c);
+			pkt->dport = bos_cur_be16(c);
+			ulen = bos_cur_be16(c);
+			bos_cur_skip(c, 2);
+		}
 		if (!bos_cur_ok(c))
 			return skip(pkt, BOS_SKIP_TRUNC_L4, BOS_PARSE_TRUNCATED);
 		if (ulen < 8 || l4_wire < 8)
@@ -160,20 +200,36 @@ static enum bos_parse decode_l4(struct bos_pkt *pkt, struct bos_cur *c, uint32_t
 
 static enum bos_parse decode_ipv4(struct bos_pkt *pkt, struct bos_cur *c)
 {
-	uint8_t vihl = bos_cur_u8(c);
-	uint32_t hl = (uint32_t)(vihl & 0x0f) * 4;
+	uint8_t vihl;
+	uint32_t hl;
 	uint16_t totlen, frag;
 	struct bos_cur l4;
 
-	bos_cur_skip(c, 1);
-	totlen = bos_cur_be16(c);
-	bos_cur_skip(c, 2);
-	frag = bos_cur_be16(c);
-	pkt->ttl = bos_cur_u8(c);
-	pkt->ip_proto = bos_cur_u8(c);
-	bos_cur_skip(c, 2);
-	bos_cur_copy(c, pkt->src, 4);
-	bos_cur_copy(c, pkt->dst, 4);
+	if (bos_cur_left(c) >= 20) {
+		/* Common case: the fixed header is all there; one bounds check, not ten. */
+		const uint8_t *h = c->p;
+
+		vihl = h[0];
+		totlen = be16_at(h + 2);
+		frag = be16_at(h + 6);
+		pkt->ttl = h[8];
+		pkt->ip_proto = h[9];
+		memcpy(pkt->src, h + 12, 4);
+		memcpy(pkt->dst, h + 16, 4);
+		c->p += 20;
+	} else {
+		vihl = bos_cur_u8(c);
+		bos_cur_skip(c, 1);
+		totlen = bos_cur_be16(c);
+		bos_cur_skip(c, 2);
+		frag = bos_cur_be16(c);
+		pkt->ttl = bos_cur_u8(c);
+		pkt->ip_proto = bos_cur_u8(c);
+		bos_cur_skip(c, 2);
+		bos_cur_copy(c, pkt->src, 4);
+		bos_cur_copy(c, pkt->dst, 4);
+	}
+	hl = (uint32_t)(vihl & 0x0f) * 4;
 	if (!bos_cur_ok(c))
 		return skip(pkt, BOS_SKIP_TRUNC_L3, BOS_PARSE_TRUNCATED);
 	if ((vihl >> 4) != 4 || hl < 20 || totlen < hl)

@@ -58,6 +58,10 @@ struct hdir {
 	enum hstate st;
 	struct bos_buf line;	/* partial line */
 	struct bos_buf fold;	/* last header line, kept until we know it is not folded */
+	/* The same, still in the caller's bytes (not copied): set instead of fold while
+	 * dir_feed runs, copied into fold only if the feed ends before the next line. */
+	const uint8_t *fold_p;
+	size_t fold_n;
 	struct entry *cur;	/* message being parsed (request or response side) */
 	size_t nheaders;
 	size_t header_bytes;
@@ -261,8 +265,15 @@ static void set_field(struct bos_http_conn *c, struct entry *e, struct bos_buf *
 static bool is_tchar(uint8_t ch)
 {
 	/* RFC 9110 5.6.2 token characters */
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || proto_is_digit(ch) ||
-	       (ch != 0 && strchr("!#$%&'*+-.^_`|~", ch) != NULL);
+	if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || proto_is_digit(ch))
+		return true;
+	switch (ch) {	/* a switch, not strchr: this runs for every byte of every field name */
+	case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
+	case '-': case '.': case '^': case '_': case '`': case '|': case '~':
+		return true;
+	default:
+		return false;
+	}
 }
 
 static bool is_ows(uint8_t ch)
@@ -349,6 +360,8 @@ static void reset_head(struct hdir *h)
 	h->have_len = false;
 	h->clen = 0;
 	bos_buf_reset(&h->fold);
+	h->fold_p = NULL;
+	h->fold_n = 0;
 }
 
 static uint64_t *body_counter(struct hdir *h, enum bos_dir d)
@@ -651,14 +664,31 @@ static void flush_fold(struct bos_http_conn *c, enum bos_dir d)
 {
 	struct hdir *h = &c->dir[d];
 
-	if (h->fold.len) {
+	if (h->fold_p) {
+		const uint8_t *p = h->fold_p;
+
+		h->fold_p = NULL;
+		header_field(c, d, p, h->fold_n);
+	} else if (h->fold.len) {
 		header_field(c, d, (const uint8_t *)h->fold.data, h->fold.len);
 		bos_buf_reset(&h->fold);
 	}
 }
 
-/* One complete line (without CR LF) in a line state. */
-static void process_line(struct bos_http_conn *c, enum bos_dir d, const uint8_t *p, size_t n)
+/* Copy a pending header line that is still in the caller's bytes into fold: needed
+ * before appending an obs-fold continuation, and before those bytes go away. */
+static void keep_fold(struct hdir *h)
+{
+	if (h->fold_p) {
+		bos_buf_add(&h->fold, h->fold_p, h->fold_n);
+		h->fold_p = NULL;
+	}
+}
+
+/* One complete line (without CR LF) in a line state. in_place: p points into the bytes
+ * being fed (valid until dir_feed returns), not into h->line (reused for the next line). */
+static void process_line(struct bos_http_conn *c, enum bos_dir d, const uint8_t *p, size_t n,
+			 bool in_place)
 {
 	struct hdir *h = &c->dir[d];
 	uint64_t sz;
@@ -685,8 +715,9 @@ static void process_line(struct bos_http_conn *c, enum bos_dir d, const uint8_t 
 			dir_dead(c, h, BOS_HTTP_F_CAP);
 			return;
 		}
-		if (n && is_ows(p[0]) && h->fold.len) {
+		if (n && is_ows(p[0]) && (h->fold_p || h->fold.len)) {
 			/* obs-fold (RFC 9112 5.2): continuation of the previous field. */
+			keep_fold(h);
 			trim(&p, &n);
 			if (h->fold.len + 1 + n <= BOS_HTTP_MAX_LINE) {
 				bos_buf_addch(&h->fold, ' ');
@@ -704,7 +735,12 @@ static void process_line(struct bos_http_conn *c, enum bos_dir d, const uint8_t 
 		if (h->st == HS_DEAD)
 			return;
 		if (n) {
-			bos_buf_add(&h->fold, p, n);
+			if (in_place) {
+				h->fold_p = p;
+				h->fold_n = n;
+			} else {
+				bos_buf_add(&h->fold, p, n);
+			}
 			return;
 		}
 		head_done(c, d);
@@ -740,7 +776,8 @@ static void process_line(struct bos_http_conn *c, enum bos_dir d, const uint8_t 
 	}
 }
 
-static void dir_feed(struct bos_http_conn *c, enum bos_dir d, const uint8_t *p, size_t len)
+static void dir_feed_bytes(struct bos_http_conn *c, enum bos_dir d, const uint8_t *p,
+			   size_t len)
 {
 	struct hdir *h = &c->dir[d];
 
@@ -788,26 +825,40 @@ static void dir_feed(struct bos_http_conn *c, enum bos_dir d, const uint8_t *p, 
 		default: {
 			const uint8_t *nl = memchr(p, '\n', len);
 			size_t take = nl ? (size_t)(nl - p) + 1 : len;
-			size_t ln;
+			const uint8_t *lp = p;
+			size_t ln = take - 1;
+			bool in_place = nl && !h->line.len;
 
 			if (h->line.len + take > BOS_HTTP_MAX_LINE) {
 				dir_dead(c, h, BOS_HTTP_F_CAP | BOS_HTTP_F_MALFORMED);
 				return;
 			}
-			bos_buf_add(&h->line, p, take);
+			/* A line wholly inside these bytes is parsed where it is; only one
+			 * that spans feeds is gathered in h->line. */
+			if (!in_place) {
+				bos_buf_add(&h->line, p, take);
+				lp = (const uint8_t *)h->line.data;
+				ln = h->line.len - 1;
+			}
 			p += take;
 			len -= take;
 			if (!nl)
 				return;
-			ln = h->line.len - 1;
-			if (ln && h->line.data[ln - 1] == '\r')
+			if (ln && lp[ln - 1] == '\r')
 				ln--;
-			process_line(c, d, (const uint8_t *)h->line.data, ln);
-			bos_buf_reset(&h->line);
+			process_line(c, d, lp, ln, in_place);
+			if (!in_place)
+				bos_buf_reset(&h->line);
 			break;
 		}
 		}
 	}
+}
+
+static void dir_feed(struct bos_http_conn *c, enum bos_dir d, const uint8_t *p, size_t len)
+{
+	dir_feed_bytes(c, d, p, len);
+	keep_fold(&c->dir[d]);	/* p is the caller's: a pending line must not point there */
 }
 
 void bos_http_conn_feed(struct bos_http_conn *c, enum bos_dir dir, const uint8_t *p, size_t len)

@@ -225,6 +225,39 @@ void test_decode__ethernet_qinq_ipv4_tcp(void)
 	BT_ASSERT_EQ_MEM(p.payload, "abc", 3);
 }
 
+/* The fixed IPv4 and TCP headers are read in place when all their bytes are there, through
+ * the cursor otherwise: every cut of the frame must land on the right verdict either way. */
+void test_decode__every_cut_of_ipv4_tcp(void)
+{
+	struct bos_pkt p;
+
+	for (size_t n = 0; n <= sizeof(ip4_tcp); n++) {
+		enum bos_parse r = bos_pkt_decode(&p, 101, bt_guard_dup(ip4_tcp, n), n);
+
+		if (n < 20) {
+			BT_ASSERT_EQ_INT(r, BOS_PARSE_TRUNCATED);
+			BT_ASSERT_EQ_INT(p.skip, BOS_SKIP_TRUNC_L3);
+		} else if (n < 40) {
+			BT_ASSERT_EQ_INT(r, BOS_PARSE_TRUNCATED);
+			BT_ASSERT_EQ_INT(p.skip, BOS_SKIP_TRUNC_L4);
+			BT_ASSERT_EQ_INT(p.ip_proto, 6);
+			BT_ASSERT_EQ_MEM(p.dst, "\x0a\x00\x00\x02", 4);
+		} else {
+			BT_ASSERT_EQ_INT(r, BOS_PARSE_OK);
+			BT_ASSERT_EQ_INT(p.skip, BOS_SKIP_NONE);
+			BT_ASSERT_EQ_INT(p.sport, 1234);
+			BT_ASSERT_EQ_INT(p.dport, 80);
+			BT_ASSERT_EQ_INT(p.seq, 100);
+			BT_ASSERT_EQ_INT(p.ack, 0);
+			BT_ASSERT_EQ_INT(p.win, 0x1000);
+			BT_ASSERT_EQ_INT(p.tcp_flags, 0x18);
+			BT_ASSERT_EQ_INT(p.ttl, 64);
+			BT_ASSERT_EQ_INT(p.payload_len, n - 40);
+			BT_ASSERT_EQ_INT(!!(p.flags & BOS_PKT_L4_TRUNC), n < sizeof(ip4_tcp));
+		}
+	}
+}
+
 void test_decode__truncated_and_bad_headers(void)
 {
 	uint8_t fr[sizeof(ip4_tcp)];

@@ -300,25 +300,6 @@ static void make_cid(char *cid, int type, const struct saddr *local, const struc
 			    local->port, remote->port);
 }
 
-/* Decimal text of v at p (no NUL); returns its length. printf is a fair share of the cost
- * of a line, and these paths are made once per open. */
-static size_t put_int(char *p, int v)
-{
-	uint32_t m = v < 0 ? 0u - (uint32_t)v : (uint32_t)v;
-	char tmp[12];
-	size_t n = 0, len = 0;
-
-	do {
-		tmp[n++] = (char)('0' + m % 10);
-		m /= 10;
-	} while (m);
-	if (v < 0)
-		p[len++] = '-';
-	while (n)
-		p[len++] = tmp[--n];
-	return len;
-}
-
 /*
  * readlink of /proc/<pid>/<what> (fd < 0) or /proc/<pid>/fd/<fd> into dst (cap bytes,
  * NUL-terminated; at most cap - 1 bytes of the link). Returns the length, 0 on failure.
@@ -332,13 +313,13 @@ static size_t proc_readlink(pid_t pid, const char *what, int fd, char *dst, size
 	if (wl > sizeof(path) - 32)
 		return 0;
 	memcpy(path, "/proc/", 6);
-	len = 6 + put_int(path + 6, pid);
+	len = 6 + trace_put_i64(path + 6, pid);
 	path[len++] = '/';
 	memcpy(path + len, what, wl);
 	len += wl;
 	if (fd >= 0) {
 		path[len++] = '/';
-		len += put_int(path + len, fd);
+		len += trace_put_i64(path + len, fd);
 	}
 	path[len] = '\0';
 	n = readlink(path, dst, cap - 1);

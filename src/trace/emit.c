@@ -31,8 +31,7 @@ void trace_json_errno(struct bos_json *j, int64_t rval)
 	bos_json_kv_int(j, "errno", -rval);
 }
 
-/* Decimal text of v at p (at most 20 bytes, no NUL); returns its length. */
-static size_t put_i64(char *p, int64_t v)
+size_t trace_put_i64(char *p, int64_t v)
 {
 	uint64_t m = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
 	char tmp[20];
@@ -112,7 +111,7 @@ static void json_ts_event(struct tracer *t, const char *event)
 	len = 7 + t->ts_len;
 	memcpy(s + len, "\",\"ts_ns\":", 10);
 	len += 10;
-	len += put_i64(s + len, t->now_ns);
+	len += trace_put_i64(s + len, t->now_ns);
 	memcpy(s + len, ",\"event\":\"", 10);
 	len += 10;
 	memcpy(s + len, event, el);

@@ -182,6 +182,9 @@ void trace_flush(struct tracer *t);
 /* Emit file.close / net.close for f (then the caller deletes it). */
 void trace_ev_fd_close(struct tracer *t, struct task *tk, struct fdent *f, const char *why);
 void trace_json_errno(struct bos_json *j, int64_t rval);
+/* Decimal text of v at p (at most 20 bytes, no NUL); returns its length. printf is a fair
+ * share of the cost of an event line, and this runs for several fields of each. */
+size_t trace_put_i64(char *p, int64_t v);
 const char *trace_errno_name(int e);
 
 /* decode.c */

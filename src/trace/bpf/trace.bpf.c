@@ -178,18 +178,24 @@ static long argv_step(__u32 i, void *data)
 	return 0;
 }
 
-/* Entry of a traced syscall: its input arguments into e (kind not yet set). Returns false
- * when the call is not an event (sendto without an address). */
-static __always_inline bool copy_args(struct tbpf_event *e, struct pt_regs *regs, long nr,
-				      int kind)
+/* No strings, argv or address yet: records are reused, and only the used bytes are sent. */
+static __always_inline void clear_payload(struct tbpf_event *e)
 {
-	e->nr = (__u32)nr;
 	e->len1 = e->len2 = 0;
 	e->p1 = e->p2 = 0;
 	e->argc = 0;
 	e->argv_len = 0;
 	e->sa_len = 0;
 	e->flags = 0;
+}
+
+/* Entry of a traced syscall: its input arguments into e (kind not yet set). Returns false
+ * when the call is not an event (sendto without an address). */
+static __always_inline bool copy_args(struct tbpf_event *e, struct pt_regs *regs, long nr,
+				      int kind)
+{
+	e->nr = (__u32)nr;
+	clear_payload(e);
 	e->args[0] = regs->di;
 	e->args[1] = regs->si;
 	e->args[2] = regs->dx;
@@ -431,12 +437,7 @@ static __always_inline int send_task_event(int kind, struct task_struct *p,
 	e->nr = 0;
 	e->old_tid = 0;
 	e->sk_family = 0;
-	e->len1 = e->len2 = 0;
-	e->p1 = e->p2 = 0;
-	e->argc = 0;
-	e->argv_len = 0;
-	e->sa_len = 0;
-	e->flags = 0;
+	clear_payload(e);
 	e->ret = 0;
 	fill_header(e, bpf_get_current_task_btf());
 	if (kind == TBPF_K_FORK) {

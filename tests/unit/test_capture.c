@@ -4,6 +4,7 @@
  * hand-built frames (every byte is written out below, so each expectation can be checked
  * against the wire format by eye).
  */
+#include <arpa/inet.h>
 #include <string.h>
 
 #include "bos/buf.h"
@@ -363,4 +364,28 @@ void test_capture__ipv4_addr_str(void)
 	for (size_t i = 0; i < 4; i++)
 		BT_ASSERT_EQ_STR(bos_pkt_addr_str(s, sizeof(s), a[i], false), want[i]);
 	BT_ASSERT_EQ_STR(bos_pkt_addr_str(s, 8, a[1], false), "?");	/* does not fit */
+}
+
+/* Every octet value in every position, and every buffer size, against the C library. */
+void test_capture__ipv4_addr_str_matches_inet_ntop(void)
+{
+	char got[64], want[64];
+
+	for (int pos = 0; pos < 4; pos++) {
+		for (unsigned v = 0; v < 256; v++) {
+			uint8_t a[16] = { 192, 0, 2, 77 };
+
+			a[pos] = (uint8_t)v;
+			BT_ASSERT(inet_ntop(AF_INET, a, want, sizeof(want)) != NULL);
+			BT_ASSERT_EQ_STR(bos_pkt_addr_str(got, sizeof(got), a, false), want);
+		}
+	}
+	for (size_t len = 1; len <= 20; len++) {
+		static const uint8_t a[16] = { 255, 0, 25, 100 };	/* "255.0.25.100": 12 + NUL */
+
+		memset(got, 'x', sizeof(got));
+		bos_pkt_addr_str(got, len, a, false);
+		BT_ASSERT_EQ_STR(got, len >= 13 ? "255.0.25.100" : len >= 2 ? "?" : "");
+		BT_ASSERT(got[len] == 'x'); /* nothing written past len */
+	}
 }

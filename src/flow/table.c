@@ -36,7 +36,7 @@ uint64_t ft_siphash(const uint64_t k[2], const uint8_t *in, size_t n)
 	uint64_t v0 = 0x736f6d6570736575ULL ^ k[0], v1 = 0x646f72616e646f6dULL ^ k[1];
 	uint64_t v2 = 0x6c7967656e657261ULL ^ k[0], v3 = 0x7465646279746573ULL ^ k[1];
 	uint64_t b = (uint64_t)n << 56, m;
-	size_t i = 0;
+	size_t i = 0, j = 0;
 
 	for (; i + 8 <= n; i += 8) {
 		memcpy(&m, in + i, 8);
@@ -45,7 +45,14 @@ uint64_t ft_siphash(const uint64_t k[2], const uint8_t *in, size_t n)
 		SIPROUND;
 		v0 ^= m;
 	}
-	for (size_t j = 0; i + j < n; j++)
+	/* The last n % 8 bytes, little-endian: four at once when there are four or more
+	 * (the flow uids' 52-byte message ends with four), then one by one. */
+	if (n - i >= 4) {
+		b |= (uint64_t)in[i] | (uint64_t)in[i + 1] << 8 | (uint64_t)in[i + 2] << 16 |
+		     (uint64_t)in[i + 3] << 24;
+		j = 4;
+	}
+	for (; i + j < n; j++)
 		b |= (uint64_t)in[i + j] << (8 * j);
 	v3 ^= b;
 	SIPROUND;

@@ -152,15 +152,17 @@ static enum bos_parse decode_l4(struct bos_pkt *pkt, struct bos_cur *c, uint32_t
 			pkt->tcp_flags = bos_cur_u8(c);
 			pkt->win = bos_cur_be16(c);
 			bos_cur_skip(c, 4); /* checksum, urgent pointer */
+			if (!bos_cur_ok(c))
+				return skip(pkt, BOS_SKIP_TRUNC_L4, BOS_PARSE_TRUNCATED);
 		}
-		if (!bos_cur_ok(c))
-			return skip(pkt, BOS_SKIP_TRUNC_L4, BOS_PARSE_TRUNCATED);
 		thl = (uint32_t)(off >> 4) * 4;
 		if (thl < 20 || thl > l4_wire)
 			return skip(pkt, BOS_SKIP_BAD_L4, BOS_PARSE_MALFORMED);
-		bos_cur_skip(c, thl - 20);
-		if (!bos_cur_ok(c))
-			return skip(pkt, BOS_SKIP_TRUNC_L4, BOS_PARSE_TRUNCATED);
+		if (thl > 20) { /* options */
+			bos_cur_skip(c, thl - 20);
+			if (!bos_cur_ok(c))
+				return skip(pkt, BOS_SKIP_TRUNC_L4, BOS_PARSE_TRUNCATED);
+		}
 		pkt->payload_wire = l4_wire - thl;
 		break;
 	}
@@ -177,9 +179,9 @@ static enum bos_parse decode_l4(struct bos_pkt *pkt, struct bos_cur *c, uint32_t
 			pkt->dport = bos_cur_be16(c);
 			ulen = bos_cur_be16(c);
 			bos_cur_skip(c, 2);
+			if (!bos_cur_ok(c))
+				return skip(pkt, BOS_SKIP_TRUNC_L4, BOS_PARSE_TRUNCATED);
 		}
-		if (!bos_cur_ok(c))
-			return skip(pkt, BOS_SKIP_TRUNC_L4, BOS_PARSE_TRUNCATED);
 		if (ulen < 8 || l4_wire < 8)
 			return skip(pkt, BOS_SKIP_BAD_L4, BOS_PARSE_MALFORMED);
 		/* The smaller of the UDP and IP lengths: a UDP length past the IP datagram
@@ -220,7 +222,6 @@ static enum bos_parse decode_ipv4(struct bos_pkt *pkt, struct bos_cur *c)
 	uint8_t vihl;
 	uint32_t hl;
 	uint16_t totlen, frag;
-	struct bos_cur l4;
 
 	if (bos_cur_left(c) >= 20) {
 		/* Common case: the fixed header is all there; one bounds check, not ten. */
@@ -245,15 +246,17 @@ static enum bos_parse decode_ipv4(struct bos_pkt *pkt, struct bos_cur *c)
 		bos_cur_skip(c, 2);
 		bos_cur_copy(c, pkt->src, 4);
 		bos_cur_copy(c, pkt->dst, 4);
+		if (!bos_cur_ok(c))
+			return skip(pkt, BOS_SKIP_TRUNC_L3, BOS_PARSE_TRUNCATED);
 	}
 	hl = (uint32_t)(vihl & 0x0f) * 4;
-	if (!bos_cur_ok(c))
-		return skip(pkt, BOS_SKIP_TRUNC_L3, BOS_PARSE_TRUNCATED);
 	if ((vihl >> 4) != 4 || hl < 20 || totlen < hl)
 		return skip(pkt, BOS_SKIP_BAD_L3, BOS_PARSE_MALFORMED);
-	bos_cur_skip(c, hl - 20);
-	if (!bos_cur_ok(c))
-		return skip(pkt, BOS_SKIP_TRUNC_L3, BOS_PARSE_TRUNCATED);
+	if (hl > 20) { /* options */
+		bos_cur_skip(c, hl - 20);
+		if (!bos_cur_ok(c))
+			return skip(pkt, BOS_SKIP_TRUNC_L3, BOS_PARSE_TRUNCATED);
+	}
 	pkt->ip_len = totlen;
 	/* The datagram ends at totlen even if the frame carries padding after it. */
 	if (bos_cur_left(c) > totlen - hl)
@@ -262,8 +265,7 @@ static enum bos_parse decode_ipv4(struct bos_pkt *pkt, struct bos_cur *c)
 		pkt->flags |= BOS_PKT_FRAGMENT;
 		return skip(pkt, BOS_SKIP_FRAGMENT, BOS_PARSE_OK);
 	}
-	l4 = *c;
-	return decode_l4(pkt, &l4, totlen - hl);
+	return decode_l4(pkt, c, totlen - hl);
 }
 
 static bool v6_ext(uint8_t nh)
@@ -365,11 +367,11 @@ enum bos_parse bos_pkt_decode(struct bos_pkt *pkt, uint32_t linktype, const uint
 	memset(pkt, 0, sizeof(*pkt));
 	switch (linktype) {
 	case BOS_LINK_ETHERNET:
-		bos_cur_skip(&c, 12);
-		type = bos_cur_be16(&c);
-		if (!bos_cur_ok(&c))
+		/* dst(6) src(6) type(2): read in place once all 14 bytes are known to be there */
+		if (caplen < 14)
 			return skip(pkt, BOS_SKIP_TRUNC_L2, BOS_PARSE_TRUNCATED);
-		return decode_ethertype(pkt, &c, type);
+		c.p += 14;
+		return decode_ethertype(pkt, &c, be16_at(data + 12));
 	case BOS_LINK_LINUX_SLL:
 		bos_cur_skip(&c, 14);
 		type = bos_cur_be16(&c);

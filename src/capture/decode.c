@@ -15,7 +15,6 @@
  * but the wire length is kept, as Zeek does for sizes. Checksums are not verified (the
  * capture host's offload makes them unreliable; Zeek's -C).
  */
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -62,20 +61,28 @@ static const char octet_text[256][4] = {
 };
 #undef OCTETS10
 
+/* Writes the dotted quad of a[0..3] at out, which has room for 16 bytes (the text and a dot
+ * after it); returns the text's length. */
+static size_t dotted_quad(char *out, const uint8_t a[4])
+{
+	size_t n = 0;
+
+	for (int i = 0; i < 4; i++) {
+		unsigned v = a[i];
+
+		memcpy(out + n, octet_text[v], 4);
+		n += 1u + (v >= 10) + (v >= 100);
+		out[n++] = '.';
+	}
+	return n - 1; /* without the last dot */
+}
+
 /* Dotted quad without printf (glibc's inet_ntop uses sprintf): every log line has two. */
 static bool ipv4_str(char *dst, size_t len, const uint8_t addr[4])
 {
 	char tmp[16] = { 0 }; /* "255.255.255.255" and the dot written after the last octet */
-	size_t n = 0;
+	size_t n = dotted_quad(tmp, addr);
 
-	for (int i = 0; i < 4; i++) {
-		unsigned v = addr[i];
-
-		memcpy(tmp + n, octet_text[v], 4);
-		n += 1u + (v >= 10) + (v >= 100);
-		tmp[n++] = '.';
-	}
-	n--; /* the last dot becomes the terminator */
 	if (n >= len)
 		return false;
 	/* The usual buffer holds all of tmp: one fixed-size copy instead of a memcpy call. */
@@ -87,10 +94,62 @@ static bool ipv4_str(char *dst, size_t len, const uint8_t addr[4])
 	return true;
 }
 
+/*
+ * IPv6 text exactly as glibc's inet_ntop writes it, without its sprintf per group:
+ * lowercase hex groups without leading zeros, the first longest run of two or more zero
+ * groups written "::", and the last 32 bits as a dotted quad for IPv4-compatible (::a.b.c.d,
+ * six zero groups) and IPv4-mapped (::ffff:a.b.c.d) addresses.
+ */
+static bool ipv6_str(char *dst, size_t len, const uint8_t a[16])
+{
+	static const char hex[] = "0123456789abcdef";
+	char tmp[64]; /* 45 at most, and the dotted quad's spare bytes; only n are copied */
+	unsigned w[8];
+	int zbase = -1, zlen = 0, run = 0;
+	size_t n = 0;
+
+	for (int i = 0; i < 8; i++)
+		w[i] = (unsigned)a[2 * i] << 8 | a[2 * i + 1];
+	for (int i = 0; i < 8; i++) {
+		run = w[i] ? 0 : run + 1;
+		if (run > zlen) { /* strictly longer: the first of equal runs wins */
+			zlen = run;
+			zbase = i + 1 - run;
+		}
+	}
+	if (zlen < 2)
+		zbase = -1;
+	for (int i = 0; i < 8; i++) {
+		unsigned v = w[i];
+		int shift;
+
+		if (zbase >= 0 && i >= zbase && i < zbase + zlen) {
+			if (i == zbase)
+				tmp[n++] = ':';
+			continue;
+		}
+		if (i)
+			tmp[n++] = ':';
+		if (i == 6 && zbase == 0 && (zlen == 6 || (zlen == 5 && w[5] == 0xffff))) {
+			n += dotted_quad(tmp + n, a + 12);
+			break;
+		}
+		shift = v >= 0x1000 ? 12 : v >= 0x100 ? 8 : v >= 0x10 ? 4 : 0;
+		for (; shift >= 0; shift -= 4)
+			tmp[n++] = hex[(v >> shift) & 15];
+	}
+	if (zbase >= 0 && zbase + zlen == 8)
+		tmp[n++] = ':';
+	if (n >= len)
+		return false;
+	memcpy(dst, tmp, n);
+	dst[n] = '\0';
+	return true;
+}
+
 const char *bos_pkt_addr_str(char *dst, size_t len, const uint8_t addr[16], bool v6)
 {
-	bool ok = v6 ? inet_ntop(AF_INET6, addr, dst, (socklen_t)len) != NULL
-		     : ipv4_str(dst, len, addr);
+	bool ok = v6 ? ipv6_str(dst, len, addr) : ipv4_str(dst, len, addr);
 
 	if (!ok && len)
 		snprintf(dst, len, "?");

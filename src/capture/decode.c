@@ -52,12 +52,12 @@ const char *bos_pkt_skip_name(enum bos_pkt_skip s)
  */
 #define OCTETS10(p) p "0", p "1", p "2", p "3", p "4", p "5", p "6", p "7", p "8", p "9"
 static const char octet_text[256][4] = {
-    OCTETS10(""),   OCTETS10("1"),  OCTETS10("2"),  OCTETS10("3"),  OCTETS10("4"),
-    OCTETS10("5"),  OCTETS10("6"),  OCTETS10("7"),  OCTETS10("8"),  OCTETS10("9"),
-    OCTETS10("10"), OCTETS10("11"), OCTETS10("12"), OCTETS10("13"), OCTETS10("14"),
-    OCTETS10("15"), OCTETS10("16"), OCTETS10("17"), OCTETS10("18"), OCTETS10("19"),
-    OCTETS10("20"), OCTETS10("21"), OCTETS10("22"), OCTETS10("23"), OCTETS10("24"),
-    "250", "251", "252", "253", "254", "255",
+    OCTETS10(""),   OCTETS10("1"),  OCTETS10("2"),  OCTETS10("3"),  OCTETS10("4"),  OCTETS10("5"),
+    OCTETS10("6"),  OCTETS10("7"),  OCTETS10("8"),  OCTETS10("9"),  OCTETS10("10"), OCTETS10("11"),
+    OCTETS10("12"), OCTETS10("13"), OCTETS10("14"), OCTETS10("15"), OCTETS10("16"), OCTETS10("17"),
+    OCTETS10("18"), OCTETS10("19"), OCTETS10("20"), OCTETS10("21"), OCTETS10("22"), OCTETS10("23"),
+    OCTETS10("24"), "250",	    "251",	    "252",	    "253",	    "254",
+    "255",
 };
 #undef OCTETS10
 
@@ -80,7 +80,7 @@ static size_t dotted_quad(char *out, const uint8_t a[4])
 /* Dotted quad without printf (glibc's inet_ntop uses sprintf): every log line has two. */
 static bool ipv4_str(char *dst, size_t len, const uint8_t addr[4])
 {
-	char tmp[16] = { 0 }; /* "255.255.255.255" and the dot written after the last octet */
+	char tmp[16] = {0}; /* "255.255.255.255" and the dot written after the last octet */
 	size_t n = dotted_quad(tmp, addr);
 
 	if (n >= len)

@@ -106,8 +106,8 @@ struct sip_state {
 
 static inline struct sip_state sip_begin(const uint64_t k[2])
 {
-	return (struct sip_state){ 0x736f6d6570736575ULL ^ k[0], 0x646f72616e646f6dULL ^ k[1],
-				   0x6c7967656e657261ULL ^ k[0], 0x7465646279746573ULL ^ k[1] };
+	return (struct sip_state){0x736f6d6570736575ULL ^ k[0], 0x646f72616e646f6dULL ^ k[1],
+				  0x6c7967656e657261ULL ^ k[0], 0x7465646279746573ULL ^ k[1]};
 }
 
 static inline void sip13_word(struct sip_state *s, uint64_t m)
@@ -115,7 +115,7 @@ static inline void sip13_word(struct sip_state *s, uint64_t m)
 	uint64_t v0 = s->v0, v1 = s->v1, v2 = s->v2, v3 = s->v3 ^ m;
 
 	SIPROUND;
-	*s = (struct sip_state){ v0 ^ m, v1, v2, v3 };
+	*s = (struct sip_state){v0 ^ m, v1, v2, v3};
 }
 
 /* last: the message's final 0-7 bytes; len: the whole message's length in bytes. */

@@ -157,14 +157,15 @@ static uint64_t endp_size(const struct bos_tcp_endp *e, const struct bos_tcp_end
 
 /* A position relative to the endpoint's start; underflow: it lies before the start. Returned
  * by value (two registers), not through a pointer: no local of tcp_packet has its address
- * taken, so the per-packet path needs no stack canary. */
+ * taken, so the per-packet path needs no stack canary. Inline: it runs once or twice per
+ * TCP packet, and the call cost more than its body. */
 struct rel_seq {
 	uint64_t pos;
 	bool underflow;
 };
 
-static struct rel_seq relative_seq(const struct bos_tcp_endp *e, uint32_t cur, uint32_t last,
-				   uint32_t wraps)
+static inline struct rel_seq relative_seq(const struct bos_tcp_endp *e, uint32_t cur, uint32_t last,
+					  uint32_t wraps)
 {
 	int32_t delta = seq_delta(cur, last);
 
@@ -177,9 +178,9 @@ static struct rel_seq relative_seq(const struct bos_tcp_endp *e, uint32_t cur, u
 	}
 	if (wraps == 0) {
 		delta = seq_delta(cur, e->start_seq);
-		return (struct rel_seq){ (uint64_t)(int64_t)delta, delta < 0 };
+		return (struct rel_seq){(uint64_t)(int64_t)delta, delta < 0};
 	}
-	return (struct rel_seq){ endp_rel(e, cur, wraps), false };
+	return (struct rel_seq){endp_rel(e, cur, wraps), false};
 }
 
 static void init_endpoint(struct bos_tcp_endp *e, uint8_t fl, uint32_t seq, uint32_t last)
@@ -217,7 +218,7 @@ static void update_history(struct bos_conn *c, bool is_orig, struct bos_tcp_endp
 			   uint64_t rel_seq, uint32_t len)
 {
 	/* How many of FIN (1), SYN (2), RST (4) are set: a table instead of three tests. */
-	static const uint8_t n_set[8] = { 0, 1, 1, 2, 1, 2, 2, 3 };
+	static const uint8_t n_set[8] = {0, 1, 1, 2, 1, 2, 2, 3};
 	int bits = n_set[fl & (BOS_TCP_FIN | BOS_TCP_SYN | BOS_TCP_RST)];
 
 	if (bits > 1) {
@@ -402,7 +403,8 @@ static void tcp_packet(struct bos_conn *c, const struct bos_pkt *p, int64_t ts, 
 			rel_ack = 1;
 			endp_init_seqs(peer, p->ack - 1, p->ack - 1);
 		} else {
-			struct rel_seq a = relative_seq(peer, p->ack, peer->ack_seq, peer->ack_wraps);
+			struct rel_seq a =
+			    relative_seq(peer, p->ack, peer->ack_seq, peer->ack_wraps);
 
 			rel_ack = a.pos;
 			if (a.underflow) {

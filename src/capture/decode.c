@@ -190,7 +190,7 @@ static uint8_t tcp_fixed(struct bos_pkt *pkt, const uint8_t *h)
 	return h[12];
 }
 
-static enum bos_parse decode_l4(struct bos_pkt *pkt, struct bos_cur *c, uint32_t l4_wire)
+static inline enum bos_parse decode_l4(struct bos_pkt *pkt, struct bos_cur *c, uint32_t l4_wire)
 {
 	size_t have;
 
@@ -379,7 +379,7 @@ static enum bos_parse decode_ipv6(struct bos_pkt *pkt, struct bos_cur *c)
 	return decode_l4(pkt, c, plen);
 }
 
-static enum bos_parse decode_ip(struct bos_pkt *pkt, struct bos_cur *c)
+static inline enum bos_parse decode_ip(struct bos_pkt *pkt, struct bos_cur *c)
 {
 	uint8_t v;
 
@@ -393,7 +393,7 @@ static enum bos_parse decode_ip(struct bos_pkt *pkt, struct bos_cur *c)
 	return skip(pkt, BOS_SKIP_BAD_L3, BOS_PARSE_MALFORMED);
 }
 
-static enum bos_parse decode_ethertype(struct bos_pkt *pkt, struct bos_cur *c, uint16_t type)
+static inline enum bos_parse decode_ethertype(struct bos_pkt *pkt, struct bos_cur *c, uint16_t type)
 {
 	for (int i = 0; type == 0x8100 || type == 0x88a8 || type == 0x9100; i++) {
 		if (i >= BOS_PKT_MAX_VLAN)

@@ -95,7 +95,8 @@ enum bos_parse bos_pkt_decode(struct bos_pkt *pkt, uint32_t linktype, const uint
 /* Human name of a skip reason ("trunc_l3", ...), used as a JSON key. */
 const char *bos_pkt_skip_name(enum bos_pkt_skip s);
 
-/* Format an address from pkt->src/dst as text (inet_ntop); dst at least 46 bytes. */
+/* Format an address from pkt->src/dst as text, the same as inet_ntop writes it (without its
+ * sprintf); dst at least 46 bytes. "?" if it does not fit. */
 const char *bos_pkt_addr_str(char *dst, size_t len, const uint8_t addr[16], bool v6);
 
 #endif

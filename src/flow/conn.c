@@ -155,8 +155,17 @@ static uint64_t endp_size(const struct bos_tcp_endp *e, const struct bos_tcp_end
 	return size;
 }
 
-static uint64_t relative_seq(const struct bos_tcp_endp *e, uint32_t cur, uint32_t last,
-			     uint32_t wraps, bool *underflow)
+/* A position relative to the endpoint's start; underflow: it lies before the start. Returned
+ * by value (two registers), not through a pointer: no local of tcp_packet has its address
+ * taken, so the per-packet path needs no stack canary. Inline: it runs once or twice per
+ * TCP packet, and the call cost more than its body. */
+struct rel_seq {
+	uint64_t pos;
+	bool underflow;
+};
+
+static inline struct rel_seq relative_seq(const struct bos_tcp_endp *e, uint32_t cur, uint32_t last,
+					  uint32_t wraps)
 {
 	int32_t delta = seq_delta(cur, last);
 
@@ -169,11 +178,9 @@ static uint64_t relative_seq(const struct bos_tcp_endp *e, uint32_t cur, uint32_
 	}
 	if (wraps == 0) {
 		delta = seq_delta(cur, e->start_seq);
-		if (delta < 0)
-			*underflow = true;
-		return (uint64_t)(int64_t)delta;
+		return (struct rel_seq){(uint64_t)(int64_t)delta, delta < 0};
 	}
-	return endp_rel(e, cur, wraps);
+	return (struct rel_seq){endp_rel(e, cur, wraps), false};
 }
 
 static void init_endpoint(struct bos_tcp_endp *e, uint8_t fl, uint32_t seq, uint32_t last)
@@ -210,7 +217,9 @@ static void init_endpoint(struct bos_tcp_endp *e, uint8_t fl, uint32_t seq, uint
 static void update_history(struct bos_conn *c, bool is_orig, struct bos_tcp_endp *e, uint8_t fl,
 			   uint64_t rel_seq, uint32_t len)
 {
-	int bits = !!(fl & BOS_TCP_SYN) + !!(fl & BOS_TCP_FIN) + !!(fl & BOS_TCP_RST);
+	/* How many of FIN (1), SYN (2), RST (4) are set: a table instead of three tests. */
+	static const uint8_t n_set[8] = {0, 1, 1, 2, 1, 2, 2, 3};
+	int bits = n_set[fl & (BOS_TCP_FIN | BOS_TCP_SYN | BOS_TCP_RST)];
 
 	if (bits > 1) {
 		if ((fl & BOS_TCP_FIN) && (fl & BOS_TCP_RST))
@@ -364,7 +373,8 @@ static void tcp_packet(struct bos_conn *c, const struct bos_pkt *p, int64_t ts, 
 	uint8_t fl = p->tcp_flags;
 	uint32_t len = p->payload_wire;
 	uint32_t seg_len = len, past;
-	bool underflow = false, do_close;
+	bool underflow, do_close;
+	struct rel_seq r;
 	uint64_t rel_seq, rel_ack = 0;
 	int32_t delta_last;
 
@@ -376,7 +386,9 @@ static void tcp_packet(struct bos_conn *c, const struct bos_pkt *p, int64_t ts, 
 		seg_len -= len;
 	past = p->seq + seg_len;
 	init_endpoint(e, fl, p->seq, past);
-	rel_seq = relative_seq(e, p->seq, e->last_seq, e->seq_wraps, &underflow);
+	r = relative_seq(e, p->seq, e->last_seq, e->seq_wraps);
+	rel_seq = r.pos;
+	underflow = r.underflow;
 	update_history(c, is_orig, e, fl, rel_seq, len);
 	/* Zero window: boring with or after a RST, or after the peer's FIN. */
 	if (p->win == 0 && !(fl & BOS_TCP_RST) && peer->state != BOS_TCP_CLOSED &&
@@ -391,11 +403,11 @@ static void tcp_packet(struct bos_conn *c, const struct bos_pkt *p, int64_t ts, 
 			rel_ack = 1;
 			endp_init_seqs(peer, p->ack - 1, p->ack - 1);
 		} else {
-			bool ack_under = false;
+			struct rel_seq a =
+			    relative_seq(peer, p->ack, peer->ack_seq, peer->ack_wraps);
 
-			rel_ack =
-			    relative_seq(peer, p->ack, peer->ack_seq, peer->ack_wraps, &ack_under);
-			if (ack_under) {
+			rel_ack = a.pos;
+			if (a.underflow) {
 				rel_ack = 0;
 			} else if (!(fl & BOS_TCP_RST)) {
 				int32_t d = seq_delta(p->ack, peer->ack_seq);
@@ -490,11 +502,11 @@ void bos_conn_init(struct bos_conn *c, const struct bos_pkt *p, int64_t ts_ns, u
 void bos_conn_packet(struct bos_conn *c, const struct bos_pkt *p, int64_t ts_ns, bool is_orig,
 		     struct bos_conn_seg *seg)
 {
-	if (seg)
-		memset(seg, 0, sizeof(*seg));
 	if (c->proto == 6) {
-		tcp_packet(c, p, ts_ns, is_orig, seg);
+		tcp_packet(c, p, ts_ns, is_orig, seg); /* fills all of *seg */
 	} else {
+		if (seg)
+			memset(seg, 0, sizeof(*seg));
 		c->last_ns = ts_ns;
 		if (is_orig) {
 			c->orig_active = true;

@@ -36,7 +36,7 @@ uint64_t ft_siphash(const uint64_t k[2], const uint8_t *in, size_t n)
 	uint64_t v0 = 0x736f6d6570736575ULL ^ k[0], v1 = 0x646f72616e646f6dULL ^ k[1];
 	uint64_t v2 = 0x6c7967656e657261ULL ^ k[0], v3 = 0x7465646279746573ULL ^ k[1];
 	uint64_t b = (uint64_t)n << 56, m;
-	size_t i = 0;
+	size_t i = 0, j = 0;
 
 	for (; i + 8 <= n; i += 8) {
 		memcpy(&m, in + i, 8);
@@ -45,7 +45,14 @@ uint64_t ft_siphash(const uint64_t k[2], const uint8_t *in, size_t n)
 		SIPROUND;
 		v0 ^= m;
 	}
-	for (size_t j = 0; i + j < n; j++)
+	/* The last n % 8 bytes, little-endian: four at once when there are four or more
+	 * (the flow uids' 52-byte message ends with four), then one by one. */
+	if (n - i >= 4) {
+		b |= (uint64_t)in[i] | (uint64_t)in[i + 1] << 8 | (uint64_t)in[i + 2] << 16 |
+		     (uint64_t)in[i + 3] << 24;
+		j = 4;
+	}
+	for (; i + j < n; j++)
 		b |= (uint64_t)in[i + j] << (8 * j);
 	v3 ^= b;
 	SIPROUND;
@@ -88,27 +95,40 @@ void ft_release(struct flow_table *ft)
 
 /*
  * SipHash-1-3 (the variant Rust's and CPython's hash tables use) of a message given as
- * whole little-endian words plus its last, partial word; len is the message's length in
- * bytes. The table needs a keyed hash an attacker cannot aim, not a MAC: one compression
- * round per word and three at the end are enough for that, and the tuple is packed into
- * words directly instead of going through a byte buffer.
+ * whole little-endian words plus its last, partial word. The table needs a keyed hash an
+ * attacker cannot aim, not a MAC: one compression round per word and three at the end are
+ * enough for that. The state stays in registers: the tuple is fed word by word by the
+ * caller (no message array on the stack, no loop), which ft_hash does for every packet.
  */
-static uint64_t sip13_words(const uint64_t k[2], const uint64_t *m, size_t n, uint64_t last,
-			    uint8_t len)
-{
-	uint64_t v0 = 0x736f6d6570736575ULL ^ k[0], v1 = 0x646f72616e646f6dULL ^ k[1];
-	uint64_t v2 = 0x6c7967656e657261ULL ^ k[0], v3 = 0x7465646279746573ULL ^ k[1];
-	uint64_t b = (uint64_t)len << 56 | last;
+struct sip_state {
+	uint64_t v0, v1, v2, v3;
+};
 
-	for (size_t i = 0; i < n; i++) {
-		v3 ^= m[i];
-		SIPROUND;
-		v0 ^= m[i];
-	}
-	v3 ^= b;
+static inline struct sip_state sip_begin(const uint64_t k[2])
+{
+	return (struct sip_state){0x736f6d6570736575ULL ^ k[0], 0x646f72616e646f6dULL ^ k[1],
+				  0x6c7967656e657261ULL ^ k[0], 0x7465646279746573ULL ^ k[1]};
+}
+
+static inline void sip13_word(struct sip_state *s, uint64_t m)
+{
+	uint64_t v0 = s->v0, v1 = s->v1, v2 = s->v2, v3 = s->v3 ^ m;
+
 	SIPROUND;
-	v0 ^= b;
-	v2 ^= 0xff;
+	*s = (struct sip_state){v0 ^ m, v1, v2, v3};
+}
+
+/* last: the message's final 0-7 bytes; len: the whole message's length in bytes. */
+static inline uint64_t sip13_end(struct sip_state *s, uint64_t last, uint8_t len)
+{
+	uint64_t b = (uint64_t)len << 56 | last;
+	uint64_t v0, v1, v2, v3;
+
+	sip13_word(s, b);
+	v0 = s->v0;
+	v1 = s->v1;
+	v2 = s->v2 ^ 0xff;
+	v3 = s->v3;
 	SIPROUND;
 	SIPROUND;
 	SIPROUND;
@@ -128,27 +148,29 @@ static uint32_t be32(const uint8_t *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-static uint32_t le32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, 4);
-	return v;
-}
-
 /*
- * The message is the lower endpoint's address, the other's, the lower port, the other's
- * and the protocol (v4: 13 bytes, v6: 37), the lower endpoint being the one with the
- * smaller address bytes, then port: both directions give the same message.
- * (Host byte order: the hash only has to be the same within one run.)
+ * The message is the lower endpoint, the other one and the protocol, the lower endpoint
+ * being the one with the smaller address bytes, then port: both directions give the same
+ * message. v4: an endpoint is its address as a big-endian number and its port in one
+ * 48-bit integer, so a single comparison orders them as memcmp then the ports would, and
+ * the message is those 12 bytes and the protocol (13). v6: the addresses, the ports and
+ * the protocol (37 bytes; host byte order: the hash only has to be the same within one
+ * run).
  */
 uint64_t ft_hash(const struct flow_table *ft, const uint8_t *a, uint16_t pa, const uint8_t *b,
 		 uint16_t pb, uint8_t proto, bool v6)
 {
-	/* v4: the addresses as big-endian numbers order them as memcmp would */
-	int cmp = v6 ? memcmp(a, b, 16) : (be32(a) > be32(b)) - (be32(a) < be32(b));
-	uint64_t m[4];
+	struct sip_state s = sip_begin(ft->key);
+	int cmp;
 
+	if (!v6) {
+		uint64_t ea = (uint64_t)be32(a) << 16 | pa, eb = (uint64_t)be32(b) << 16 | pb;
+		uint64_t lo = ea < eb ? ea : eb, hi = ea < eb ? eb : ea;
+
+		sip13_word(&s, lo | hi << 48);
+		return sip13_end(&s, hi >> 16 | (uint64_t)proto << 32, 13);
+	}
+	cmp = memcmp(a, b, 16);
 	if (cmp > 0 || (cmp == 0 && pa > pb)) {
 		const uint8_t *t = a;
 		uint16_t tp = pa;
@@ -158,17 +180,11 @@ uint64_t ft_hash(const struct flow_table *ft, const uint8_t *a, uint16_t pa, con
 		pa = pb;
 		pb = tp;
 	}
-	if (!v6) {
-		m[0] = (uint64_t)le32(a) | (uint64_t)le32(b) << 32;
-		return sip13_words(ft->key, m, 1,
-				   (uint64_t)pa | (uint64_t)pb << 16 | (uint64_t)proto << 32, 13);
-	}
-	m[0] = le64(a);
-	m[1] = le64(a + 8);
-	m[2] = le64(b);
-	m[3] = le64(b + 8);
-	return sip13_words(ft->key, m, 4,
-			   (uint64_t)pa | (uint64_t)pb << 16 | (uint64_t)proto << 32, 37);
+	sip13_word(&s, le64(a));
+	sip13_word(&s, le64(a + 8));
+	sip13_word(&s, le64(b));
+	sip13_word(&s, le64(b + 8));
+	return sip13_end(&s, (uint64_t)pa | (uint64_t)pb << 16 | (uint64_t)proto << 32, 37);
 }
 
 /* Constant sizes: the compiler compares inline instead of calling memcmp. */

@@ -4,6 +4,7 @@
  * hand-built frames (every byte is written out below, so each expectation can be checked
  * against the wire format by eye).
  */
+#include <arpa/inet.h>
 #include <string.h>
 
 #include "bos/buf.h"
@@ -363,4 +364,94 @@ void test_capture__ipv4_addr_str(void)
 	for (size_t i = 0; i < 4; i++)
 		BT_ASSERT_EQ_STR(bos_pkt_addr_str(s, sizeof(s), a[i], false), want[i]);
 	BT_ASSERT_EQ_STR(bos_pkt_addr_str(s, 8, a[1], false), "?");	/* does not fit */
+}
+
+/* Every octet value in every position, and every buffer size, against the C library. */
+void test_capture__ipv4_addr_str_matches_inet_ntop(void)
+{
+	char got[64], want[64];
+
+	for (int pos = 0; pos < 4; pos++) {
+		for (unsigned v = 0; v < 256; v++) {
+			uint8_t a[16] = { 192, 0, 2, 77 };
+
+			a[pos] = (uint8_t)v;
+			BT_ASSERT(inet_ntop(AF_INET, a, want, sizeof(want)) != NULL);
+			BT_ASSERT_EQ_STR(bos_pkt_addr_str(got, sizeof(got), a, false), want);
+		}
+	}
+	for (size_t len = 1; len <= 20; len++) {
+		static const uint8_t a[16] = { 255, 0, 25, 100 };	/* "255.0.25.100": 12 + NUL */
+
+		memset(got, 'x', sizeof(got));
+		bos_pkt_addr_str(got, len, a, false);
+		BT_ASSERT_EQ_STR(got, len >= 13 ? "255.0.25.100" : len >= 2 ? "?" : "");
+		BT_ASSERT(got[len] == 'x'); /* nothing written past len */
+	}
+}
+
+static void check_v6(const uint8_t a[16])
+{
+	char got[64], want[64];
+
+	BT_ASSERT(inet_ntop(AF_INET6, a, want, sizeof(want)) != NULL);
+	BT_ASSERT_EQ_STR(bos_pkt_addr_str(got, sizeof(got), a, true), want);
+}
+
+/* Every pattern of zero groups (which run becomes "::", ties, IPv4-compatible and -mapped
+ * forms) with several group values, then pseudo-random addresses, against the C library. */
+void test_capture__ipv6_addr_str_matches_inet_ntop(void)
+{
+	static const uint16_t vals[] = { 0x1, 0xffff, 0xab, 0xabc, 0xabcd, 0x10, 0x100, 0x1000 };
+	uint32_t x = 12345;
+	char got[64];
+
+	for (unsigned zero = 0; zero < 256; zero++) {
+		for (size_t k = 0; k <= sizeof(vals) / sizeof(vals[0]); k++) {
+			uint8_t a[16];
+
+			for (int i = 0; i < 8; i++) {
+				/* k == n: a different value in each group */
+				uint16_t v = k < sizeof(vals) / sizeof(vals[0])
+						 ? vals[k]
+						 : vals[(i + zero) % (sizeof(vals) / sizeof(vals[0]))];
+
+				if (zero >> i & 1)
+					v = 0;
+				a[2 * i] = (uint8_t)(v >> 8);
+				a[2 * i + 1] = (uint8_t)v;
+			}
+			check_v6(a);
+			/* The same with ffff in group 5 (IPv4-mapped when 0-4 are zero). */
+			a[10] = a[11] = 0xff;
+			check_v6(a);
+		}
+	}
+	for (int n = 0; n < 20000; n++) {
+		uint8_t a[16];
+
+		for (int i = 0; i < 16; i++) {
+			x = x * 1103515245u + 12345u;
+			a[i] = (uint8_t)(x >> 16);
+		}
+		/* Clear a few groups or bytes so that runs and short groups are common. */
+		for (int i = 0; i < 8; i++) {
+			x = x * 1103515245u + 12345u;
+			if ((x >> 16) % 3 == 0)
+				a[2 * i] = a[2 * i + 1] = 0;
+			else if ((x >> 16) % 3 == 1)
+				a[2 * i] = 0;
+		}
+		check_v6(a);
+	}
+	for (size_t len = 1; len <= 48; len++) {
+		static const uint8_t a[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0,
+					       0, 0, 0, 0, 0x12, 0x34, 0, 1 };
+		const char *want = "2001:db8::1234:1"; /* 16 + NUL */
+
+		memset(got, 'x', sizeof(got));
+		bos_pkt_addr_str(got, len, a, true);
+		BT_ASSERT_EQ_STR(got, len >= 17 ? want : len >= 2 ? "?" : "");
+		BT_ASSERT(got[len] == 'x');
+	}
 }

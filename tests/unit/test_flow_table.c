@@ -59,6 +59,76 @@ void test_flow_table__hash_is_symmetric_and_keyed(void)
 	ft_release(&b);
 }
 
+/* SipHash-2-4 (flow uids) against the paper's vectors (key 00..0f, message 00..n-1):
+ * the empty message and 15 bytes, whose last 7 take both tail paths. */
+void test_flow_table__siphash24_vectors(void)
+{
+	uint64_t k[2];
+	uint8_t kb[16], msg[15];
+
+	for (int i = 0; i < 16; i++)
+		kb[i] = (uint8_t)i;
+	for (int i = 0; i < 15; i++)
+		msg[i] = (uint8_t)i;
+	/* The key is read as two little-endian words. */
+	k[0] = k[1] = 0;
+	for (int i = 0; i < 8; i++) {
+		k[0] |= (uint64_t)kb[i] << (8 * i);
+		k[1] |= (uint64_t)kb[8 + i] << (8 * i);
+	}
+	BT_ASSERT(ft_siphash(k, msg, 0) == 0x726fdb47dd0e0e31ULL);
+	BT_ASSERT(ft_siphash(k, msg, 15) == 0xa129ca6149be45e5ULL);
+}
+
+/* v4 orders the endpoints by address then port in one 48-bit comparison: both ways agree
+ * whichever field decides, and distinct tuples do not collide (a 64-bit hash: a collision
+ * among these 4096 would mean two fields overlap in the message). */
+void test_flow_table__hash_v4_order_and_fields(void)
+{
+	static const uint8_t lo[16] = {10, 0, 0, 1}, hi[16] = {200, 0, 0, 1};
+	static const uint16_t ports[] = {0, 1, 80, 255, 256, 32768, 65535};
+	struct flow_table a;
+	uint64_t *seen = calloc(4096, sizeof(*seen));
+	size_t n = 0;
+
+	BT_ASSERT(seen != NULL);
+	BT_ASSERT_EQ_INT(ft_init(&a, 100, key), 0);
+	for (size_t i = 0; i < sizeof(ports) / sizeof(ports[0]); i++) {
+		for (size_t j = 0; j < sizeof(ports) / sizeof(ports[0]); j++) {
+			uint16_t p = ports[i], q = ports[j];
+
+			BT_ASSERT(ft_hash(&a, lo, p, hi, q, 6, false) ==
+				  ft_hash(&a, hi, q, lo, p, 6, false));
+			BT_ASSERT(ft_hash(&a, lo, p, lo, q, 6, false) ==
+				  ft_hash(&a, lo, q, lo, p, 6, false));
+		}
+	}
+	for (uint32_t i = 0; i < 4096; i++) {
+		uint8_t x[16] = {10, 0, (uint8_t)(i >> 8), (uint8_t)i}, y[16] = {10, 0, 0, 1};
+
+		/* Vary one field at a time: an address, each port, and protocol + ports. */
+		switch (i % 4) {
+		case 0:
+			seen[n++] = ft_hash(&a, x, 1000, y, 80, 6, false);
+			break;
+		case 1:
+			seen[n++] = ft_hash(&a, y, (uint16_t)i, y, 80, 6, false);
+			break;
+		case 2:
+			seen[n++] = ft_hash(&a, y, 1000, y, (uint16_t)(i + 5000), 6, false);
+			break;
+		default:
+			seen[n++] = ft_hash(&a, x, 80, y, 1000, 17, false);
+			break;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++)
+			BT_ASSERT(seen[i] != seen[j]);
+	ft_release(&a);
+	free(seen);
+}
+
 /* 3000 flows in a table that starts at 1024 slots: chains of several flows, then growth;
  * every flow is found both ways, then removed in an order that hits chain heads, middles
  * and tails, and the rest stays findable. */

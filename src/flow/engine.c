@@ -57,6 +57,10 @@ struct engine {
 	 * on_packet when the packet's flow is or becomes a head). */
 	int64_t next_expiry;
 	bool expiry_stale;
+	/* Live flows in the order they were created, which is the order of their first
+	 * packet (capture, frame): finish_all's order, kept as flows come and go (two
+	 * pointer updates each) instead of sorting what is left at the end. */
+	struct flow *first_made, *last_made;
 };
 
 static struct bos_tls_conn *tls_get(struct engine *e)
@@ -425,6 +429,29 @@ static void make_uid(struct engine *e, struct flow *f)
 	f->uid[18] = '\0';
 }
 
+static void made_append(struct engine *e, struct flow *f)
+{
+	f->cprev = e->last_made;
+	f->cnext = NULL;
+	if (e->last_made)
+		e->last_made->cnext = f;
+	else
+		e->first_made = f;
+	e->last_made = f;
+}
+
+static void made_unlink(struct engine *e, struct flow *f)
+{
+	if (f->cprev)
+		f->cprev->cnext = f->cnext;
+	else
+		e->first_made = f->cnext;
+	if (f->cnext)
+		f->cnext->cprev = f->cprev;
+	else
+		e->last_made = f->cprev;
+}
+
 static void flow_finish(struct engine *e, struct flow *f)
 {
 	bos_reasm_flush(&f->rs[0], deliver_orig, f);
@@ -445,6 +472,7 @@ static void flow_finish(struct engine *e, struct flow *f)
 	write_tls(e, f);
 	write_conn(e, f);
 	ft_remove(&e->ft, f);
+	made_unlink(e, f);
 	e->expiry_stale = true;
 	bos_reasm_release(&f->rs[0]);
 	bos_reasm_release(&f->rs[1]);
@@ -543,6 +571,7 @@ static struct flow *flow_new(struct engine *e, const struct bos_pkt *p, uint64_t
 	e->flow_seq++;
 	make_uid(e, f);
 	ft_insert(&e->ft, f);
+	made_append(e, f);
 	e->st->flows_created++;
 	if (e->ft.live > e->st->flows_peak)
 		e->st->flows_peak = e->ft.live;
@@ -783,37 +812,11 @@ static int run_capture(struct engine *e, const char *path, struct bos_err *err,
 	return 0;
 }
 
-static int cmp_first(const void *a, const void *b)
-{
-	const struct flow *fa = *(struct flow *const *)a, *fb = *(struct flow *const *)b;
-
-	if (fa->capture != fb->capture)
-		return fa->capture < fb->capture ? -1 : 1;
-	if (fa->first_rec != fb->first_rec)
-		return fa->first_rec < fb->first_rec ? -1 : 1;
-	return 0;
-}
-
 /* End of input: finish the remaining flows in the order they began. */
 static void finish_all(struct engine *e)
 {
-	size_t n = e->ft.live, k = 0;
-	struct flow **v = malloc((n ? n : 1) * sizeof(*v));
-
-	if (!v) {
-		while (e->ft.live)
-			for (int l = 0; l < FL__COUNT; l++)
-				if (e->ft.head[l])
-					flow_finish(e, e->ft.head[l]);
-		return;
-	}
-	for (int l = 0; l < FL__COUNT; l++)
-		for (struct flow *f = e->ft.head[l]; f; f = f->lnext)
-			v[k++] = f;
-	qsort(v, k, sizeof(*v), cmp_first);
-	for (size_t i = 0; i < k; i++)
-		flow_finish(e, v[i]);
-	free(v);
+	while (e->first_made)
+		flow_finish(e, e->first_made);
 }
 
 int bos_net_run(const struct bos_net_opts *opts, const char *const *captures, size_t n,

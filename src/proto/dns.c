@@ -155,6 +155,27 @@ static void cap_text(struct bos_buf *t)
 	}
 }
 
+/* Dotted decimal, as inet_ntop(AF_INET) writes it: glibc's formats each byte with
+ * sprintf, which was 1,800 instructions per A record. */
+static void add_ipv4(struct bos_buf *t, const uint8_t a[4])
+{
+	char s[16];
+	size_t k = 0;
+
+	for (int i = 0; i < 4; i++) {
+		unsigned v = a[i];
+
+		if (i)
+			s[k++] = '.';
+		if (v >= 100)
+			s[k++] = (char)('0' + v / 100);
+		if (v >= 10)
+			s[k++] = (char)('0' + v / 10 % 10);
+		s[k++] = (char)('0' + v % 10);
+	}
+	bos_buf_add(t, s, k);
+}
+
 /* Render rdata of an RR into t. rd is a sub-cursor over exactly rdlength bytes. A bad
  * rdata is an anomaly of that record only: the message parse goes on. */
 static void render_rdata(const uint8_t *msg, size_t msglen, uint16_t type, struct bos_cur rd,
@@ -176,8 +197,12 @@ static void render_rdata(const uint8_t *msg, size_t msglen, uint16_t type, struc
 			return;
 		}
 		bos_cur_copy(&rd, raw, need);
-		inet_ntop(type == BOS_DNS_TYPE_A ? AF_INET : AF_INET6, raw, addr, sizeof(addr));
-		bos_buf_addstr(t, addr);
+		if (type == BOS_DNS_TYPE_A) {
+			add_ipv4(t, raw);
+		} else {
+			inet_ntop(AF_INET6, raw, addr, sizeof(addr));
+			bos_buf_addstr(t, addr);
+		}
 		return;
 	}
 	case BOS_DNS_TYPE_CNAME:

@@ -3,6 +3,7 @@
  * hand-built byte arrays (RFC 1035 4.1) or, where marked, real responses cut from the
  * corpus with tshark (expected values are tshark's dns.* fields for that frame).
  */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -227,6 +228,32 @@ void test_dns__rdata_rendering(void)
 	BT_ASSERT_EQ_STR(m.an[2].rdata, "TXT 2 hi TXT 3 x\\\"y");	/* Zeek's TXT form */
 	BT_ASSERT(m.anomalies & BOS_DNS_ANOM_RDATA_LEN);
 	bos_dns_msg_release(&m);
+}
+
+/* A rdata is written by dns.c itself: the same text as inet_ntop for byte values of one,
+ * two and three digits, zeros and 255 in every position. */
+void test_dns__a_rdata_matches_inet_ntop(void)
+{
+	static const uint8_t values[] = { 0, 1, 9, 10, 99, 100, 109, 110, 199, 200, 250, 255 };
+	uint8_t pkt[] = {
+		0, 7, 0x84, 0x00, 0, 0, 0, 1, 0, 0, 0, 0,
+		/* 12: A for "h" */
+		1, 'h', 0, 0, 1, 0, 1, 0, 0, 0, 5, 0, 4, 0, 0, 0, 0,
+	};
+	const size_t at = sizeof(pkt) - 4;
+	char want[INET_ADDRSTRLEN];
+
+	for (size_t i = 0; i < 4 * sizeof(values); i++) {
+		struct bos_dns_msg m;
+
+		for (size_t k = 0; k < 4; k++)	/* each value in each position, with others */
+			pkt[at + k] = values[(i + k * (i / sizeof(values) + 1)) % sizeof(values)];
+		BT_ASSERT(inet_ntop(AF_INET, pkt + at, want, sizeof(want)));
+		BT_ASSERT_EQ_INT(parse(pkt, sizeof(pkt), &m), BOS_PARSE_OK);
+		BT_ASSERT_EQ_INT(m.n_an, 1);
+		BT_ASSERT_EQ_STR(m.an[0].rdata, want);
+		bos_dns_msg_release(&m);
+	}
 }
 
 void test_dns__tcp_split(void)

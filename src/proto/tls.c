@@ -146,27 +146,37 @@ static void digest_hex(enum bos_md md, const void *data, size_t len, char *out, 
 
 /* --- fingerprints --- */
 
-/* Append sep (if not 0) and v in decimal. Hand-written: printf dominated the profile. */
-static void add_dec(struct bos_buf *b, char sep, unsigned v)
+/* Append sep (if not 0) and v in decimal. Hand-written (printf dominated the profile), and
+ * straight into the buffer: a variable-length bos_buf_add is a memcpy call per value. */
+static void add_dec(struct bos_buf *b, char sep, uint16_t v)
 {
-	char d[8];
-	size_t k = sizeof(d);
+	size_t digits = v >= 10000 ? 5 : v >= 1000 ? 4 : v >= 100 ? 3 : v >= 10 ? 2 : 1;
+	size_t n = digits + (sep != 0);
+	char *o = bos_buf_reserve(b, n), *d = o + n;
+	unsigned x = v;
 
-	do {
-		d[--k] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v && k > 1);
 	if (sep)
-		d[--k] = sep;
-	bos_buf_add(b, d + k, sizeof(d) - k);
+		o[0] = sep;
+	do {
+		*--d = (char)('0' + x % 10);
+		x /= 10;
+	} while (x);
+	bos_buf_commit(b, n);
 }
 
 static void add_hex4(struct bos_buf *b, char sep, uint16_t v)
 {
 	static const char hexd[] = "0123456789abcdef";
-	char d[5] = { sep, hexd[v >> 12], hexd[v >> 8 & 15], hexd[v >> 4 & 15], hexd[v & 15] };
+	char *o = bos_buf_reserve(b, 5);
+	size_t k = 0;
 
-	bos_buf_add(b, sep ? d : d + 1, sep ? 5 : 4);
+	if (sep)
+		o[k++] = sep;
+	o[k++] = hexd[v >> 12];
+	o[k++] = hexd[v >> 8 & 15];
+	o[k++] = hexd[v >> 4 & 15];
+	o[k++] = hexd[v & 15];
+	bos_buf_commit(b, k);
 }
 
 static void add_dec_list(struct bos_buf *b, const uint16_t *v, size_t n, bool skip_grease)

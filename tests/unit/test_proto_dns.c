@@ -450,3 +450,46 @@ void test_dns__netbios_names_decoded(void)
 	BT_ASSERT_EQ_STR(m.qd[0].name, "FHEPFCELEHFCEPFFFACACACACACACABN");
 	bos_dns_msg_release(&m);
 }
+
+/* A decoded NetBIOS name longer than its 32 letters (every byte escaped) and scope labels
+ * after it: the scope follows the decoded name, in the question and in the answer owner. */
+void test_dns__netbios_escaped_name_with_scope(void)
+{
+	uint8_t pkt[12 + 1 + 32 + 5 + 1 + 4 + 2 + 10 + 6] = { 0x12, 0x34, 0x85, 0x00, 0, 1, 0, 1 };
+	char want[15 * 4 + 6] = "";
+	struct bos_dns_msg m;
+	size_t k = 12;
+
+	pkt[k++] = 32;
+	for (int i = 0; i < 15; i++) {	/* byte 0x01: "AB" */
+		pkt[k++] = 'A';
+		pkt[k++] = 'B';
+		strcat(want, "\\x01");
+	}
+	pkt[k++] = 'A';			/* suffix byte 0x00 */
+	pkt[k++] = 'A';
+	memcpy(pkt + k, "\x04" "corp" "\0", 6);
+	k += 6;
+	pkt[k + 1] = 0x20;		/* NB, IN */
+	pkt[k + 3] = 1;
+	k += 4;
+	pkt[k++] = 0xc0;		/* answer: owner -> the question name */
+	pkt[k++] = 12;
+	pkt[k + 1] = 0x20;
+	pkt[k + 3] = 1;
+	pkt[k + 7] = 60;		/* ttl */
+	pkt[k + 9] = 6;			/* rdlength: flags + address */
+	k += 10;
+	memcpy(pkt + k, "\x60\x00\x0a\x00\x00\x07", 6);
+	k += 6;
+	BT_ASSERT_EQ_INT(k, sizeof(pkt));
+	strcat(want, ".corp");
+	BT_ASSERT_EQ_INT(bos_dns_parse_nbns(bt_guard_dup(pkt, sizeof(pkt)), sizeof(pkt), &m),
+			 BOS_PARSE_OK);
+	BT_ASSERT_EQ_INT(m.n_qd, 1);
+	BT_ASSERT_EQ_STR(m.qd[0].name, want);
+	BT_ASSERT_EQ_INT(m.n_an, 1);
+	BT_ASSERT_EQ_STR(m.an[0].name, want);
+	BT_ASSERT_EQ_STR(m.an[0].rdata, "<unknown type=32>");
+	bos_dns_msg_release(&m);
+}

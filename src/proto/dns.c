@@ -613,25 +613,28 @@ struct pending {
 	int64_t ts_ns;
 };
 
-/* Most flows have one query in flight: the FIFO starts with room for a few and doubles up
- * to BOS_DNS_MAX_PENDING, instead of zeroing all 64 slots for every DNS flow. */
+/* Most flows have one query in flight: the FIFO starts in the tracker itself, with room
+ * for a few, and moves to the heap, doubling up to BOS_DNS_MAX_PENDING, only when more
+ * wait (one allocation per DNS flow, not two, and no 64 zeroed slots). */
 #define DNS_PENDING_FIRST 2
 
 struct bos_dns_tracker {
 	bos_dns_txn_fn cb;
 	void *ctx;
-	struct pending *q;	/* FIFO, oldest first; cap slots */
+	struct pending *q;	/* FIFO, oldest first; cap slots: first, or the heap */
 	size_t n, cap;
 	uint64_t evicted;
+	struct pending first[DNS_PENDING_FIRST];
 };
 
 struct bos_dns_tracker *bos_dns_tracker_new(bos_dns_txn_fn cb, void *ctx)
 {
-	struct bos_dns_tracker *t = calloc(1, sizeof(*t));
+	struct bos_dns_tracker *t = malloc(sizeof(*t));
 
 	if (t) {
-		t->cb = cb;
-		t->ctx = ctx;
+		*t = (struct bos_dns_tracker){
+			.cb = cb, .ctx = ctx, .q = t->first, .cap = DNS_PENDING_FIRST,
+		};
 	}
 	return t;
 }
@@ -668,16 +671,19 @@ static void report_pending(struct bos_dns_tracker *t, size_t i, const struct bos
 /* Room for one more pending query (the cap is checked by the caller). */
 static void pending_room(struct bos_dns_tracker *t)
 {
-	size_t cap = t->cap ? 2 * t->cap : DNS_PENDING_FIRST;
+	size_t cap = 2 * t->cap;
+	bool inline_q = t->q == t->first;
 	struct pending *q;
 
 	if (t->n < t->cap)
 		return;
 	if (cap > BOS_DNS_MAX_PENDING)
 		cap = BOS_DNS_MAX_PENDING;
-	q = realloc(t->q, cap * sizeof(*q));
+	q = realloc(inline_q ? NULL : t->q, cap * sizeof(*q));
 	if (!q)
 		BOS_BUG("out of memory (%zu DNS queries pending)", cap);
+	if (inline_q)
+		memcpy(q, t->first, t->n * sizeof(*q));
 	t->q = q;
 	t->cap = cap;
 }
@@ -728,7 +734,8 @@ void bos_dns_tracker_free(struct bos_dns_tracker *t)
 		return;
 	for (size_t i = 0; i < t->n; i++)
 		bos_dns_msg_release(&t->q[i].q);
-	free(t->q);
+	if (t->q != t->first)
+		free(t->q);
 	free(t);
 }
 

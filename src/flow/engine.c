@@ -61,6 +61,12 @@ struct engine {
 	 * packet (capture, frame): finish_all's order, kept as flows come and go (two
 	 * pointer updates each) instead of sorting what is left at the end. */
 	struct flow *first_made, *last_made;
+	/* The "capture" field of conn records, for the capture last written: its file name,
+	 * and whether that is plain text (BOS_JSON_KV_PLAIN), checked once instead of being
+	 * scanned for escaping on every record. */
+	const char *name;
+	size_t name_capture;
+	bool name_plain;
 };
 
 static struct bos_tls_conn *tls_get(struct engine *e)
@@ -137,27 +143,47 @@ static const char *proto_name(uint8_t p)
 	}
 }
 
+/* What BOS_JSON_KV_PLAIN accepts: printable ASCII without '"' or '\\'. */
+static bool is_plain_text(const char *s)
+{
+	for (; *s; s++)
+		if (*s < 0x20 || *s > 0x7e || *s == '"' || *s == '\\')
+			return false;
+	return true;
+}
+
+static void write_capture_name(struct engine *e, struct bos_json *j, size_t capture)
+{
+	if (!e->name || e->name_capture != capture) {
+		e->name = base_name(e->captures[capture]);
+		e->name_capture = capture;
+		e->name_plain = is_plain_text(e->name);
+	}
+	if (e->name_plain)
+		BOS_JSON_KV_PLAIN(j, "capture", e->name);
+	else
+		BOS_JSON_KV_STR(j, "capture", e->name);
+}
+
 static void write_conn(struct engine *e, struct flow *f)
 {
+	/* Zeek joins the service set sorted; bos has at most these three. Index: dns 1,
+	 * http 2, ssl 4. */
+	static const char *const services[8] = {
+		"", "dns", "http", "dns,http", "ssl", "dns,ssl", "http,ssl", "dns,http,ssl",
+	};
 	const struct bos_conn *c = &f->c;
 	struct bos_json j;
 	char cid[BOS_COMMUNITY_ID_LEN];
-	char svc[32] = "";
+	unsigned svc = (unsigned)f->svc_dns | (unsigned)f->svc_http << 1 | (unsigned)f->svc_tls << 2;
 	int64_t dur = c->last_ns - c->start_ns;
 
 	bos_json_init(&j, &e->buf[OUT_CONN], 0);
 	bos_json_obj_begin(&j);
 	write_id(e, &j, f);
 	BOS_JSON_KV_PLAIN(&j, "proto", proto_name(c->proto));
-	/* Zeek joins the service set sorted; bos has at most these three. */
-	if (f->svc_dns)
-		strcat(svc, "dns");
-	if (f->svc_http)
-		strcat(svc, svc[0] ? ",http" : "http");
-	if (f->svc_tls)
-		strcat(svc, svc[0] ? ",ssl" : "ssl");
-	if (svc[0])
-		BOS_JSON_KV_PLAIN(&j, "service", svc);
+	if (svc)
+		BOS_JSON_KV_PLAIN(&j, "service", services[svc]);
 	if (dur > 0) { /* Zeek: duration and byte counts only when duration > 0 */
 		BOS_JSON_KEY(&j, "duration");
 		bos_json_seconds_ns(&j, dur);
@@ -188,7 +214,7 @@ static void write_conn(struct engine *e, struct flow *f)
 				    c->resp_p);
 	}
 	BOS_JSON_KV_PLAIN(&j, "community_id", cid);
-	BOS_JSON_KV_STR(&j, "capture", base_name(e->captures[f->capture]));
+	write_capture_name(e, &j, f->capture);
 	BOS_JSON_KV_UINT(&j, "first_pkt", f->first_rec);
 	bos_json_obj_end(&j);
 	out_line_done(e, OUT_CONN);

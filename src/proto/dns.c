@@ -741,7 +741,8 @@ void bos_dns_tracker_free(struct bos_dns_tracker *t)
 
 /* --- JSON --- */
 
-/* key is a literal (KV_NAME / KV_LOWER): see BOS_JSON_KEY. */
+/* key is a literal (KV_NAME / KV_LOWER): see BOS_JSON_KEY. The value is a name from
+ * dns.c's tables or "unknown-N": plain text, written without an escaping scan. */
 static void kv_name(struct bos_json *j, const char *key, size_t klen, const char *name,
 		    unsigned n)
 {
@@ -751,7 +752,7 @@ static void kv_name(struct bos_json *j, const char *key, size_t klen, const char
 		snprintf(buf, sizeof(buf), "unknown-%u", n);
 		name = buf;
 	}
-	bos_json_kvl_str(j, key, klen, name);
+	bos_json_kv_plain(j, key, klen, name);
 }
 
 #define KV_NAME(j, lit, name, n) kv_name((j), "" lit, sizeof(lit) - 1, (name), (n))

@@ -897,7 +897,8 @@ const char *bos_tls_alert_name(uint8_t desc)
 
 /* --- JSON --- */
 
-/* key is a literal (KV_NAMED): see BOS_JSON_KEY. */
+/* key is a literal (KV_NAMED): see BOS_JSON_KEY. The value is a name from tls.c's tables
+ * or fmt ("unknown-%u") of the number: plain text, written without an escaping scan. */
 static void kv_named(struct bos_json *j, const char *key, size_t klen, const char *name,
 		     const char *fmt, unsigned v)
 {
@@ -907,7 +908,7 @@ static void kv_named(struct bos_json *j, const char *key, size_t klen, const cha
 		snprintf(buf, sizeof(buf), fmt, v);
 		name = buf;
 	}
-	bos_json_kvl_str(j, key, klen, name);
+	bos_json_kv_plain(j, key, klen, name);
 }
 
 #define KV_NAMED(j, lit, name, fmt, v) kv_named((j), "" lit, sizeof(lit) - 1, (name), (fmt), (v))

@@ -493,3 +493,24 @@ void test_dns__netbios_escaped_name_with_scope(void)
 	BT_ASSERT_EQ_STR(m.an[0].rdata, "<unknown type=32>");
 	bos_dns_msg_release(&m);
 }
+
+static bool plain_text(const char *s)
+{
+	for (; *s; s++)
+		if (*s < 0x20 || *s > 0x7e || *s == '"' || *s == '\\')
+			return false;
+	return true;
+}
+
+/* dns.log writes these names without escaping (BOS_JSON_KV_PLAIN's contract). */
+void test_dns__table_names_are_plain_text(void)
+{
+	for (unsigned v = 0; v <= 0xffff; v++) {
+		const char *t = bos_dns_type_name((uint16_t)v), *c = bos_dns_class_name((uint16_t)v);
+		const char *r = v <= 0xff ? bos_dns_rcode_name((uint8_t)v) : NULL;
+
+		BT_ASSERT(!t || plain_text(t));
+		BT_ASSERT(!c || plain_text(c));
+		BT_ASSERT(!r || plain_text(r));
+	}
+}

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bos/compiler.h"
@@ -22,9 +23,27 @@ struct bos_buf {
 #define BOS_BUF_INIT { bos_buf_empty, 0, 0 }
 extern char bos_buf_empty[];
 
-void bos_buf_init(struct bos_buf *b);
-void bos_buf_release(struct bos_buf *b);
-void bos_buf_reset(struct bos_buf *b);		/* len = 0, keeps storage */
+/* Inline, as the appenders below: buffers are made and released per flow, per record and
+ * per HTTP transaction, most of them never written to: the calls were 0.7 % of bos net. */
+static inline void bos_buf_init(struct bos_buf *b)
+{
+	*b = (struct bos_buf)BOS_BUF_INIT;
+}
+
+static inline void bos_buf_release(struct bos_buf *b)
+{
+	if (b->alloc)
+		free(b->data);
+	bos_buf_init(b);
+}
+
+static inline void bos_buf_reset(struct bos_buf *b)	/* len = 0, keeps storage */
+{
+	b->len = 0;
+	if (b->alloc)
+		b->data[0] = '\0';
+}
+
 void bos_buf_grow(struct bos_buf *b, size_t extra);
 void bos_buf_addstr(struct bos_buf *b, const char *s);
 void bos_buf_addf(struct bos_buf *b, const char *fmt, ...) BOS_PRINTF(2, 3);

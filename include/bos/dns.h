@@ -9,7 +9,8 @@
  * pointers that must strictly move backwards (a loop or a forward pointer is MALFORMED),
  * capped at BOS_DNS_MAX_NAME wire bytes. Names and rdata are rendered as text:
  * labels joined by '.', bytes outside [!-~] and '.' or '\' inside a label as "\xHH";
- * the root name is "" . Strings are heap copies owned by the message.
+ * the root name is "" . The qd and an arrays and every string live in one heap block
+ * owned by the message (mem), freed by bos_dns_msg_release.
  *
  * Result: OK, TRUNCATED (message ended inside a section: what was read is kept, counts
  * say what was promised), MALFORMED (pointer loop/forward pointer, label type 0x40/0x80,
@@ -92,6 +93,7 @@ struct bos_dns_msg {
 	size_t n_ns_parsed, n_ar_parsed;	/* authority/additional records walked (not kept) */
 	unsigned anomalies;		/* enum bos_dns_anomaly_flags */
 	bool netbios;			/* parsed by bos_dns_parse_nbns */
+	void *mem;			/* the one allocation behind qd, an and their strings */
 };
 
 /* Parse one DNS message of len bytes. See the header comment for results. */

@@ -11,23 +11,6 @@
 
 char bos_buf_empty[1];
 
-void bos_buf_init(struct bos_buf *b)
-{
-	*b = (struct bos_buf)BOS_BUF_INIT;
-}
-
-void bos_buf_release(struct bos_buf *b)
-{
-	if (b->alloc)
-		free(b->data);
-	bos_buf_init(b);
-}
-
-void bos_buf_reset(struct bos_buf *b)
-{
-	bos_buf_setlen(b, 0);
-}
-
 void bos_buf_grow(struct bos_buf *b, size_t extra)
 {
 	size_t want;

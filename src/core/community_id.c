@@ -7,33 +7,21 @@
  * the smaller address first, or on equal addresses the smaller port. ICMP types are mapped
  * to (type, counterpart) for request/reply pairs; one-way ICMP types keep the observed
  * order. Protocols other than TCP/UDP/SCTP/ICMP hash without ports. SHA-1 and base64 come
- * from OpenSSL's libcrypto.
+ * from OpenSSL's libcrypto (SHA-1 through bos/digest.h: a reused context per thread, as the
+ * tracer may compute IDs from other threads).
  */
 #include <openssl/evp.h>
-#include <openssl/sha.h>
-#include <pthread.h>
 #include <string.h>
 
 #include "bos/community_id.h"
-#include "bos/err.h"
-
-/* OpenSSL 3's SHA1() looks the algorithm up by name on every call ("implicit fetch"), which
- * cost four times the hash itself for the 40 bytes hashed here (one ID per flow written);
- * fetch it once. pthread_once: the tracer may compute IDs from other threads. */
-static EVP_MD *md_sha1;
-static pthread_once_t md_once = PTHREAD_ONCE_INIT;
-
-static void md_fetch(void)
-{
-	md_sha1 = EVP_MD_fetch(NULL, "SHA1", NULL);
-}
+#include "bos/digest.h"
 
 void bos_community_id_v1(char out[BOS_COMMUNITY_ID_LEN], uint16_t seed, const uint8_t *saddr,
 			 const uint8_t *daddr, bool v6, uint8_t proto, uint16_t sport,
 			 uint16_t dport)
 {
 	uint8_t buf[2 + 16 + 16 + 2 + 4];
-	uint8_t md[SHA_DIGEST_LENGTH];
+	uint8_t md[BOS_MD_MAX_LEN];
 	size_t alen = v6 ? 16 : 4, n = 0;
 	bool ports = proto == 6 || proto == 17 || proto == 132 || proto == 1 || proto == 58;
 	bool one_way = false;
@@ -66,12 +54,10 @@ void bos_community_id_v1(char out[BOS_COMMUNITY_ID_LEN], uint16_t seed, const ui
 		buf[n++] = (uint8_t)(dport >> 8);
 		buf[n++] = (uint8_t)dport;
 	}
-	pthread_once(&md_once, md_fetch);
-	if (!md_sha1 || !EVP_Digest(buf, n, md, NULL, md_sha1, NULL))
-		BOS_BUG("community id: OpenSSL SHA-1 unavailable");
+	n = bos_md_digest(BOS_MD_SHA1, buf, n, md); /* 20 bytes: 28 characters of base64 */
 	out[0] = '1';
 	out[1] = ':';
-	EVP_EncodeBlock((unsigned char *)out + 2, md, SHA_DIGEST_LENGTH);
+	EVP_EncodeBlock((unsigned char *)out + 2, md, (int)n);
 }
 
 void bos_icmp_ports(bool v6, uint8_t type, uint8_t code, uint16_t *sport, uint16_t *dport,

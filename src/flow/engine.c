@@ -57,6 +57,16 @@ struct engine {
 	 * on_packet when the packet's flow is or becomes a head). */
 	int64_t next_expiry;
 	bool expiry_stale;
+	/* Live flows in the order they were created, which is the order of their first
+	 * packet (capture, frame): finish_all's order, kept as flows come and go (two
+	 * pointer updates each) instead of sorting what is left at the end. */
+	struct flow *first_made, *last_made;
+	/* The "capture" field of conn records, for the capture last written: its file name,
+	 * and whether that is plain text (BOS_JSON_KV_PLAIN), checked once instead of being
+	 * scanned for escaping on every record. */
+	const char *name;
+	size_t name_capture;
+	bool name_plain;
 };
 
 static struct bos_tls_conn *tls_get(struct engine *e)
@@ -133,27 +143,47 @@ static const char *proto_name(uint8_t p)
 	}
 }
 
+/* What BOS_JSON_KV_PLAIN accepts: printable ASCII without '"' or '\\'. */
+static bool is_plain_text(const char *s)
+{
+	for (; *s; s++)
+		if (*s < 0x20 || *s > 0x7e || *s == '"' || *s == '\\')
+			return false;
+	return true;
+}
+
+static void write_capture_name(struct engine *e, struct bos_json *j, size_t capture)
+{
+	if (!e->name || e->name_capture != capture) {
+		e->name = base_name(e->captures[capture]);
+		e->name_capture = capture;
+		e->name_plain = is_plain_text(e->name);
+	}
+	if (e->name_plain)
+		BOS_JSON_KV_PLAIN(j, "capture", e->name);
+	else
+		BOS_JSON_KV_STR(j, "capture", e->name);
+}
+
 static void write_conn(struct engine *e, struct flow *f)
 {
+	/* Zeek joins the service set sorted; bos has at most these three. Index: dns 1,
+	 * http 2, ssl 4. */
+	static const char *const services[8] = {
+		"", "dns", "http", "dns,http", "ssl", "dns,ssl", "http,ssl", "dns,http,ssl",
+	};
 	const struct bos_conn *c = &f->c;
 	struct bos_json j;
 	char cid[BOS_COMMUNITY_ID_LEN];
-	char svc[32] = "";
+	unsigned svc = (unsigned)f->svc_dns | (unsigned)f->svc_http << 1 | (unsigned)f->svc_tls << 2;
 	int64_t dur = c->last_ns - c->start_ns;
 
 	bos_json_init(&j, &e->buf[OUT_CONN], 0);
 	bos_json_obj_begin(&j);
 	write_id(e, &j, f);
 	BOS_JSON_KV_PLAIN(&j, "proto", proto_name(c->proto));
-	/* Zeek joins the service set sorted; bos has at most these three. */
-	if (f->svc_dns)
-		strcat(svc, "dns");
-	if (f->svc_http)
-		strcat(svc, svc[0] ? ",http" : "http");
-	if (f->svc_tls)
-		strcat(svc, svc[0] ? ",ssl" : "ssl");
-	if (svc[0])
-		BOS_JSON_KV_PLAIN(&j, "service", svc);
+	if (svc)
+		BOS_JSON_KV_PLAIN(&j, "service", services[svc]);
 	if (dur > 0) { /* Zeek: duration and byte counts only when duration > 0 */
 		BOS_JSON_KEY(&j, "duration");
 		bos_json_seconds_ns(&j, dur);
@@ -184,7 +214,7 @@ static void write_conn(struct engine *e, struct flow *f)
 				    c->resp_p);
 	}
 	BOS_JSON_KV_PLAIN(&j, "community_id", cid);
-	BOS_JSON_KV_STR(&j, "capture", base_name(e->captures[f->capture]));
+	write_capture_name(e, &j, f->capture);
 	BOS_JSON_KV_UINT(&j, "first_pkt", f->first_rec);
 	bos_json_obj_end(&j);
 	out_line_done(e, OUT_CONN);
@@ -425,6 +455,29 @@ static void make_uid(struct engine *e, struct flow *f)
 	f->uid[18] = '\0';
 }
 
+static void made_append(struct engine *e, struct flow *f)
+{
+	f->cprev = e->last_made;
+	f->cnext = NULL;
+	if (e->last_made)
+		e->last_made->cnext = f;
+	else
+		e->first_made = f;
+	e->last_made = f;
+}
+
+static void made_unlink(struct engine *e, struct flow *f)
+{
+	if (f->cprev)
+		f->cprev->cnext = f->cnext;
+	else
+		e->first_made = f->cnext;
+	if (f->cnext)
+		f->cnext->cprev = f->cprev;
+	else
+		e->last_made = f->cprev;
+}
+
 static void flow_finish(struct engine *e, struct flow *f)
 {
 	bos_reasm_flush(&f->rs[0], deliver_orig, f);
@@ -445,6 +498,7 @@ static void flow_finish(struct engine *e, struct flow *f)
 	write_tls(e, f);
 	write_conn(e, f);
 	ft_remove(&e->ft, f);
+	made_unlink(e, f);
 	e->expiry_stale = true;
 	bos_reasm_release(&f->rs[0]);
 	bos_reasm_release(&f->rs[1]);
@@ -543,6 +597,7 @@ static struct flow *flow_new(struct engine *e, const struct bos_pkt *p, uint64_t
 	e->flow_seq++;
 	make_uid(e, f);
 	ft_insert(&e->ft, f);
+	made_append(e, f);
 	e->st->flows_created++;
 	if (e->ft.live > e->st->flows_peak)
 		e->st->flows_peak = e->ft.live;
@@ -783,37 +838,11 @@ static int run_capture(struct engine *e, const char *path, struct bos_err *err,
 	return 0;
 }
 
-static int cmp_first(const void *a, const void *b)
-{
-	const struct flow *fa = *(struct flow *const *)a, *fb = *(struct flow *const *)b;
-
-	if (fa->capture != fb->capture)
-		return fa->capture < fb->capture ? -1 : 1;
-	if (fa->first_rec != fb->first_rec)
-		return fa->first_rec < fb->first_rec ? -1 : 1;
-	return 0;
-}
-
 /* End of input: finish the remaining flows in the order they began. */
 static void finish_all(struct engine *e)
 {
-	size_t n = e->ft.live, k = 0;
-	struct flow **v = malloc((n ? n : 1) * sizeof(*v));
-
-	if (!v) {
-		while (e->ft.live)
-			for (int l = 0; l < FL__COUNT; l++)
-				if (e->ft.head[l])
-					flow_finish(e, e->ft.head[l]);
-		return;
-	}
-	for (int l = 0; l < FL__COUNT; l++)
-		for (struct flow *f = e->ft.head[l]; f; f = f->lnext)
-			v[k++] = f;
-	qsort(v, k, sizeof(*v), cmp_first);
-	for (size_t i = 0; i < k; i++)
-		flow_finish(e, v[i]);
-	free(v);
+	while (e->first_made)
+		flow_finish(e, e->first_made);
 }
 
 int bos_net_run(const struct bos_net_opts *opts, const char *const *captures, size_t n,

@@ -28,6 +28,7 @@ struct flow {
 	uint64_t hash;
 	struct flow *lprev, *lnext;
 	enum flow_list list;
+	struct flow *cprev, *cnext; /* live flows in creation order (engine.c) */
 	struct engine *eng;
 	struct bos_conn c;
 	char uid[20];

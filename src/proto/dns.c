@@ -24,11 +24,11 @@
  * chain ends, and each byte is rendered at most once per name (tcpdump's fqdn_print uses
  * the same rule). The wire length of the decompressed name is capped at 255 bytes.
  */
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "bos/addr_text.h"
 #include "bos/buf.h"
 #include "bos/cur.h"
 #include "bos/dns.h"
@@ -62,8 +62,8 @@ static void render_label_bytes(struct bos_buf *out, const uint8_t *l, size_t n)
 /*
  * Read a (possibly compressed) name at c (which may be a sub-cursor inside rdata); pointer
  * targets index the whole message msg[0, msglen). c ends after the name's in-place part.
- * Appends the rendered name to out. Returns OK, TRUNCATED or MALFORMED (and sets the
- * anomaly bit).
+ * Appends the rendered name to out (NULL: the name is only checked, for records that are
+ * not kept). Returns OK, TRUNCATED or MALFORMED (and sets the anomaly bit).
  */
 static enum bos_parse read_name(const uint8_t *msg, size_t msglen, struct bos_cur *c,
 				struct bos_buf *out, unsigned *anom)
@@ -114,9 +114,10 @@ static enum bos_parse read_name(const uint8_t *msg, size_t msglen, struct bos_cu
 		}
 		if (!bos_cur_need(&r, len))
 			break;
-		if (!first)
+		if (out && !first)
 			bos_buf_addch(out, '.');
-		render_label_bytes(out, r.p, len);
+		if (out)
+			render_label_bytes(out, r.p, len);
 		bos_cur_skip(&r, len);
 		first = false;
 	}
@@ -137,32 +138,25 @@ static enum bos_parse read_name(const uint8_t *msg, size_t msglen, struct bos_cu
 	return BOS_PARSE_OK;
 }
 
-static char *take_str(struct bos_buf *b)
-{
-	char *s = proto_xstrndup(b->data, b->len);
-
-	bos_buf_reset(b);
-	return s;
-}
-
 /* --- rdata --- */
 
-static void cap_text(struct bos_buf *t)
+/* The text from start on is one rdata: cap it. */
+static void cap_text(struct bos_buf *t, size_t start)
 {
-	if (t->len > BOS_DNS_MAX_RDATA_TEXT) {
-		bos_buf_setlen(t, BOS_DNS_MAX_RDATA_TEXT - 3);
+	if (t->len - start > BOS_DNS_MAX_RDATA_TEXT) {
+		bos_buf_setlen(t, start + BOS_DNS_MAX_RDATA_TEXT - 3);
 		bos_buf_addstr(t, "...");
 	}
 }
 
-/* Render rdata of an RR into t. rd is a sub-cursor over exactly rdlength bytes. A bad
- * rdata is an anomaly of that record only: the message parse goes on. */
+/* Render rdata of an RR, appended to t. rd is a sub-cursor over exactly rdlength bytes. A
+ * bad rdata is an anomaly of that record only: the message parse goes on. */
 static void render_rdata(const uint8_t *msg, size_t msglen, uint16_t type, struct bos_cur rd,
 			 struct bos_buf *t, unsigned *anom)
 {
-	size_t rdlen = bos_cur_left(&rd);
+	size_t rdlen = bos_cur_left(&rd), start = t->len;
 	unsigned name_anom = 0;
-	char addr[INET6_ADDRSTRLEN];
+	char addr[BOS_ADDR_TEXT_MAX];
 	uint8_t raw[16];
 
 	switch (type) {
@@ -176,7 +170,7 @@ static void render_rdata(const uint8_t *msg, size_t msglen, uint16_t type, struc
 			return;
 		}
 		bos_cur_copy(&rd, raw, need);
-		inet_ntop(type == BOS_DNS_TYPE_A ? AF_INET : AF_INET6, raw, addr, sizeof(addr));
+		bos_addr_text(addr, sizeof(addr), raw, type == BOS_DNS_TYPE_AAAA);
 		bos_buf_addstr(t, addr);
 		return;
 	}
@@ -193,21 +187,18 @@ static void render_rdata(const uint8_t *msg, size_t msglen, uint16_t type, struc
 		bos_cur_skip(&rd, 6);		/* priority, weight, port: Zeek logs the target */
 		read_name(msg, msglen, &rd, t, &name_anom);
 		break;
-	case BOS_DNS_TYPE_SOA: {
-		struct bos_buf rname = BOS_BUF_INIT;
-
+	case BOS_DNS_TYPE_SOA:
 		read_name(msg, msglen, &rd, t, &name_anom);	/* Zeek logs the mname */
-		read_name(msg, msglen, &rd, &rname, &name_anom);
+		read_name(msg, msglen, &rd, NULL, &name_anom);	/* rname: checked only */
 		bos_cur_skip(&rd, 20);		/* serial refresh retry expire minimum */
-		bos_buf_release(&rname);
 		break;
-	}
 	case BOS_DNS_TYPE_TXT:
 	case BOS_DNS_TYPE_SPF: {
 		bool first = true;
 
 		/* Zeek: "TXT <len> <string>" per character-string, joined by ' '. */
-		while (bos_cur_ok(&rd) && bos_cur_left(&rd) > 0 && t->len <= BOS_DNS_MAX_RDATA_TEXT) {
+		while (bos_cur_ok(&rd) && bos_cur_left(&rd) > 0 &&
+		       t->len - start <= BOS_DNS_MAX_RDATA_TEXT) {
 			uint8_t n = bos_cur_u8(&rd);
 
 			if (!bos_cur_need(&rd, n))
@@ -242,43 +233,120 @@ static void render_rdata(const uint8_t *msg, size_t msglen, uint16_t type, struc
 	*anom |= name_anom;
 	if (!bos_cur_ok(&rd) || bos_cur_left(&rd))
 		*anom |= BOS_DNS_ANOM_RDATA_LEN;
-	cap_text(t);
+	cap_text(t, start);
 }
 
-/* One resource record. keep: where to store it (NULL: walk only). */
-static void read_rr(const uint8_t *msg, size_t msglen, struct bos_cur *c, struct bos_dns_rr *keep,
-		    unsigned *anom, struct bos_buf *tmp)
+/*
+ * A message being parsed. Its strings are rendered one after the other (each ended by a
+ * NUL) into one buffer, which becomes the message's only allocation (bos_dns_msg.mem):
+ * room for the question and answer arrays first, the strings after. One malloc per
+ * message, where each name, each rdata and both arrays had their own: allocations were
+ * most of a DNS message's cost. Strings are kept as offsets until the buffer stops moving.
+ */
+struct msg_build {
+	struct bos_buf b;
+	bool netbios;
+	struct bos_dns_question qd[BOS_DNS_MAX_QUESTIONS];
+	size_t qd_name[BOS_DNS_MAX_QUESTIONS];
+	struct bos_dns_rr an[BOS_DNS_MAX_RECORDS];
+	size_t an_name[BOS_DNS_MAX_RECORDS], an_rdata[BOS_DNS_MAX_RECORDS];
+	size_t qcap, acap;	/* array sizes at the start of b */
+};
+
+static void netbios_decode(struct bos_buf *s, size_t start);
+
+/* End the name rendered from start on (NetBIOS-decoded if the message is NBNS). */
+static size_t name_done(struct msg_build *mb, size_t start)
 {
-	struct bos_dns_rr rr = { 0 };
+	if (mb->netbios)
+		netbios_decode(&mb->b, start);
+	bos_buf_addch(&mb->b, '\0');
+	return start;
+}
+
+/* One resource record, rendered into mb when keep (else only walked). Returns whether
+ * its fixed fields were all there (then *rr and the offsets are set if keep). */
+static bool read_rr(const uint8_t *msg, size_t msglen, struct bos_cur *c, struct msg_build *mb,
+		    bool keep, struct bos_dns_rr *rr, size_t *name_off, size_t *rdata_off,
+		    unsigned *anom)
+{
+	size_t start = mb->b.len;
 	struct bos_cur rd;
 	uint16_t rdlen;
 
-	bos_buf_reset(tmp);
-	if (read_name(msg, msglen, c, tmp, anom) != BOS_PARSE_OK)
-		return;
-	rr.type = bos_cur_be16(c);
-	rr.rclass = bos_cur_be16(c);
-	rr.ttl = bos_cur_be32(c);
+	*rr = (struct bos_dns_rr){ 0 };
+	if (read_name(msg, msglen, c, keep ? &mb->b : NULL, anom) != BOS_PARSE_OK)
+		goto fail;
+	rr->type = bos_cur_be16(c);
+	rr->rclass = bos_cur_be16(c);
+	rr->ttl = bos_cur_be32(c);
 	rdlen = bos_cur_be16(c);
 	rd = bos_cur_sub(c, rdlen);
 	if (!bos_cur_ok(c))
-		return;
+		goto fail;
 	if (!keep)
-		return;
-	rr.name = take_str(tmp);
-	render_rdata(msg, msglen, rr.type, rd, tmp, anom);
-	rr.rdata = take_str(tmp);
-	*keep = rr;
+		return true;
+	*name_off = name_done(mb, start);
+	*rdata_off = mb->b.len;
+	render_rdata(msg, msglen, rr->type, rd, &mb->b, anom);
+	bos_buf_addch(&mb->b, '\0');
+	return true;
+fail:
+	bos_buf_setlen(&mb->b, start);
+	return false;
 }
 
-enum bos_parse bos_dns_parse(const uint8_t *p, size_t len, struct bos_dns_msg *m)
+/* Room for the arrays at the start of the buffer, before any string. */
+static void msg_build_init(struct msg_build *mb, const struct bos_dns_msg *m, bool netbios)
+{
+	size_t head;
+
+	mb->b = (struct bos_buf)BOS_BUF_INIT;
+	mb->netbios = netbios;
+	mb->qcap = m->qdcount < BOS_DNS_MAX_QUESTIONS ? m->qdcount : BOS_DNS_MAX_QUESTIONS;
+	mb->acap = m->ancount < BOS_DNS_MAX_RECORDS ? m->ancount : BOS_DNS_MAX_RECORDS;
+	head = mb->qcap * sizeof(mb->qd[0]) + mb->acap * sizeof(mb->an[0]);
+	if (head) {	/* + the strings of a usual question and answer, without a realloc */
+		bos_buf_grow(&mb->b, head + 128);
+		bos_buf_setlen(&mb->b, head);
+	}
+}
+
+/* Give m the buffer: arrays copied to its start, strings pointed at. */
+static void msg_build_finish(struct msg_build *mb, struct bos_dns_msg *m)
+{
+	char *mem;
+
+	if (!m->n_qd && !m->n_an) {
+		bos_buf_release(&mb->b);
+		return;
+	}
+	/* malloc'ed, so aligned for the arrays; the strings follow them. */
+	mem = bos_buf_detach(&mb->b, NULL);
+	m->mem = mem;
+	m->qd = (struct bos_dns_question *)(void *)mem;
+	m->an = (struct bos_dns_rr *)(void *)(mem + mb->qcap * sizeof(mb->qd[0]));
+	for (size_t i = 0; i < m->n_qd; i++) {
+		m->qd[i] = mb->qd[i];
+		m->qd[i].name = mem + mb->qd_name[i];
+	}
+	for (size_t i = 0; i < m->n_an; i++) {
+		m->an[i] = mb->an[i];
+		m->an[i].name = mem + mb->an_name[i];
+		m->an[i].rdata = mem + mb->an_rdata[i];
+	}
+}
+
+static enum bos_parse parse_msg(const uint8_t *p, size_t len, struct bos_dns_msg *m,
+				bool netbios)
 {
 	struct bos_cur c = bos_cur_make(p, len);
-	struct bos_buf tmp = BOS_BUF_INIT;
+	struct msg_build mb;
 	uint16_t flags;
 	size_t i;
 
 	memset(m, 0, sizeof(*m));
+	m->netbios = netbios;
 	m->id = bos_cur_be16(&c);
 	flags = bos_cur_be16(&c);
 	m->qdcount = bos_cur_be16(&c);
@@ -298,49 +366,64 @@ enum bos_parse bos_dns_parse(const uint8_t *p, size_t len, struct bos_dns_msg *m
 	m->z = (uint8_t)(flags >> 4 & 7);
 	m->rcode = (uint8_t)(flags & 0xf);
 
-	m->qd = proto_xcalloc(m->qdcount < BOS_DNS_MAX_QUESTIONS ? m->qdcount :
-			      BOS_DNS_MAX_QUESTIONS, sizeof(*m->qd));
+	msg_build_init(&mb, m, netbios);
 	for (i = 0; i < m->qdcount && bos_cur_ok(&c); i++) {
+		bool keep = m->n_qd < BOS_DNS_MAX_QUESTIONS;
+		size_t start = mb.b.len;
 		uint16_t qtype, qclass;
 
-		bos_buf_reset(&tmp);
-		if (read_name(p, len, &c, &tmp, &m->anomalies) != BOS_PARSE_OK)
+		if (read_name(p, len, &c, keep ? &mb.b : NULL, &m->anomalies) != BOS_PARSE_OK) {
+			bos_buf_setlen(&mb.b, start);
 			break;
+		}
 		qtype = bos_cur_be16(&c);
 		qclass = bos_cur_be16(&c);
-		if (!bos_cur_ok(&c))
+		if (!bos_cur_ok(&c)) {
+			bos_buf_setlen(&mb.b, start);
 			break;
-		if (m->n_qd == BOS_DNS_MAX_QUESTIONS) {
+		}
+		if (!keep) {
 			m->anomalies |= BOS_DNS_ANOM_CAP_QUESTIONS;
 			continue;
 		}
-		m->qd[m->n_qd++] = (struct bos_dns_question){
-			.name = take_str(&tmp), .qtype = qtype, .qclass = qclass & 0x7fff,
+		mb.qd_name[m->n_qd] = name_done(&mb, start);
+		mb.qd[m->n_qd++] = (struct bos_dns_question){
+			.qtype = qtype, .qclass = qclass & 0x7fff,
 		};
 	}
 
-	m->an = proto_xcalloc(m->ancount < BOS_DNS_MAX_RECORDS ? m->ancount : BOS_DNS_MAX_RECORDS,
-			      sizeof(*m->an));
 	for (i = 0; i < m->ancount && bos_cur_ok(&c); i++) {
 		bool keep = m->n_an < BOS_DNS_MAX_RECORDS;
+		struct bos_dns_rr rr;
+		size_t no = 0, ro = 0;
 
 		if (!keep)
 			m->anomalies |= BOS_DNS_ANOM_CAP_RECORDS;
-		read_rr(p, len, &c, keep ? &m->an[m->n_an] : NULL, &m->anomalies, &tmp);
-		if (bos_cur_ok(&c) && keep)
+		if (read_rr(p, len, &c, &mb, keep, &rr, &no, &ro, &m->anomalies) && keep &&
+		    bos_cur_ok(&c)) {
+			mb.an[m->n_an] = rr;
+			mb.an_name[m->n_an] = no;
+			mb.an_rdata[m->n_an] = ro;
 			m->n_an++;
+		}
 	}
 	for (i = 0; i < m->nscount && bos_cur_ok(&c); i++) {
-		read_rr(p, len, &c, NULL, &m->anomalies, &tmp);
+		struct bos_dns_rr rr;
+		size_t no, ro;
+
+		read_rr(p, len, &c, &mb, false, &rr, &no, &ro, &m->anomalies);
 		if (bos_cur_ok(&c))
 			m->n_ns_parsed++;
 	}
 	for (i = 0; i < m->arcount && bos_cur_ok(&c); i++) {
-		read_rr(p, len, &c, NULL, &m->anomalies, &tmp);
+		struct bos_dns_rr rr;
+		size_t no, ro;
+
+		read_rr(p, len, &c, &mb, false, &rr, &no, &ro, &m->anomalies);
 		if (bos_cur_ok(&c))
 			m->n_ar_parsed++;
 	}
-	bos_buf_release(&tmp);
+	msg_build_finish(&mb, m);
 	if (c.err == BOS_PARSE_TRUNCATED)
 		m->anomalies |= BOS_DNS_ANOM_TRUNCATED;
 	else if (bos_cur_ok(&c) && bos_cur_left(&c))
@@ -348,67 +431,65 @@ enum bos_parse bos_dns_parse(const uint8_t *p, size_t len, struct bos_dns_msg *m
 	return c.err;
 }
 
-/* RFC 1002 4.1 first-level encoding: each byte as two letters 'A' + nibble. */
-static char *netbios_decode(char *name)
+enum bos_parse bos_dns_parse(const uint8_t *p, size_t len, struct bos_dns_msg *m)
+{
+	return parse_msg(p, len, m, false);
+}
+
+/*
+ * RFC 1002 4.1 first-level encoding: each byte as two letters 'A' + nibble. If the name
+ * rendered in s from start on begins with such a 32-letter label, it is replaced in place
+ * by the decoded bytes (trailing spaces and NULs dropped, the suffix byte not shown, others
+ * escaped as in names), followed by the scope labels as they were.
+ */
+static void netbios_decode(struct bos_buf *s, size_t start)
 {
 	static const char hexd[] = "0123456789abcdef";
-	struct bos_buf b = BOS_BUF_INIT;
+	const char *name = s->data + start;
+	size_t name_len = s->len - start, n = 15, k = 0, tail;
+	char dec[15 * 4];
 	uint8_t raw[16];
-	size_t n = 15;
-	char *out;
 
+	if (name_len < 32 || (name_len > 32 && name[32] != '.'))
+		return;
 	for (size_t i = 0; i < 32; i++) {
 		uint8_t c = (uint8_t)(proto_lower((uint8_t)name[i]) - 'a');
 
-		if (c > 15 || name[i] == '\0')
-			return name;
+		if (c > 15)
+			return;
 		if (i % 2 == 0)
 			raw[i / 2] = (uint8_t)(c << 4);
 		else
 			raw[i / 2] |= c;
 	}
-	if (name[32] != '\0' && name[32] != '.')
-		return name;
 	while (n && (raw[n - 1] == ' ' || raw[n - 1] == '\0'))
 		n--;
 	for (size_t i = 0; i < n; i++) {
 		if (raw[i] > 0x20 && raw[i] < 0x7f && raw[i] != '.' && raw[i] != '\\') {
-			bos_buf_addch(&b, (char)raw[i]);
+			dec[k++] = (char)raw[i];
 		} else {
-			char esc[4] = { '\\', 'x', hexd[raw[i] >> 4], hexd[raw[i] & 15] };
-
-			bos_buf_add(&b, esc, 4);
+			dec[k++] = '\\';
+			dec[k++] = 'x';
+			dec[k++] = hexd[raw[i] >> 4];
+			dec[k++] = hexd[raw[i] & 15];
 		}
 	}
-	bos_buf_addstr(&b, name + 32);		/* scope labels, if any */
-	out = take_str(&b);
-	bos_buf_release(&b);
-	free(name);
-	return out;
+	tail = name_len - 32;	/* "" or ".scope..." */
+	if (k > 32)
+		bos_buf_reserve(s, k - 32);	/* may move s->data */
+	memmove(s->data + start + k, s->data + start + 32, tail);
+	memcpy(s->data + start, dec, k);
+	bos_buf_setlen(s, start + k + tail);
 }
 
 enum bos_parse bos_dns_parse_nbns(const uint8_t *p, size_t len, struct bos_dns_msg *m)
 {
-	enum bos_parse r = bos_dns_parse(p, len, m);
-
-	m->netbios = true;
-	for (size_t i = 0; i < m->n_qd; i++)
-		m->qd[i].name = netbios_decode(m->qd[i].name);
-	for (size_t i = 0; i < m->n_an; i++)
-		m->an[i].name = netbios_decode(m->an[i].name);
-	return r;
+	return parse_msg(p, len, m, true);
 }
 
 void bos_dns_msg_release(struct bos_dns_msg *m)
 {
-	for (size_t i = 0; i < m->n_qd; i++)
-		free(m->qd[i].name);
-	for (size_t i = 0; i < m->n_an; i++) {
-		free(m->an[i].name);
-		free(m->an[i].rdata);
-	}
-	free(m->qd);
-	free(m->an);
+	free(m->mem);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -507,25 +588,28 @@ struct pending {
 	int64_t ts_ns;
 };
 
-/* Most flows have one query in flight: the FIFO starts with room for a few and doubles up
- * to BOS_DNS_MAX_PENDING, instead of zeroing all 64 slots for every DNS flow. */
+/* Most flows have one query in flight: the FIFO starts in the tracker itself, with room
+ * for a few, and moves to the heap, doubling up to BOS_DNS_MAX_PENDING, only when more
+ * wait (one allocation per DNS flow, not two, and no 64 zeroed slots). */
 #define DNS_PENDING_FIRST 2
 
 struct bos_dns_tracker {
 	bos_dns_txn_fn cb;
 	void *ctx;
-	struct pending *q;	/* FIFO, oldest first; cap slots */
+	struct pending *q;	/* FIFO, oldest first; cap slots: first, or the heap */
 	size_t n, cap;
 	uint64_t evicted;
+	struct pending first[DNS_PENDING_FIRST];
 };
 
 struct bos_dns_tracker *bos_dns_tracker_new(bos_dns_txn_fn cb, void *ctx)
 {
-	struct bos_dns_tracker *t = calloc(1, sizeof(*t));
+	struct bos_dns_tracker *t = malloc(sizeof(*t));
 
 	if (t) {
-		t->cb = cb;
-		t->ctx = ctx;
+		*t = (struct bos_dns_tracker){
+			.cb = cb, .ctx = ctx, .q = t->first, .cap = DNS_PENDING_FIRST,
+		};
 	}
 	return t;
 }
@@ -562,16 +646,19 @@ static void report_pending(struct bos_dns_tracker *t, size_t i, const struct bos
 /* Room for one more pending query (the cap is checked by the caller). */
 static void pending_room(struct bos_dns_tracker *t)
 {
-	size_t cap = t->cap ? 2 * t->cap : DNS_PENDING_FIRST;
+	size_t cap = 2 * t->cap;
+	bool inline_q = t->q == t->first;
 	struct pending *q;
 
 	if (t->n < t->cap)
 		return;
 	if (cap > BOS_DNS_MAX_PENDING)
 		cap = BOS_DNS_MAX_PENDING;
-	q = realloc(t->q, cap * sizeof(*q));
+	q = realloc(inline_q ? NULL : t->q, cap * sizeof(*q));
 	if (!q)
 		BOS_BUG("out of memory (%zu DNS queries pending)", cap);
+	if (inline_q)
+		memcpy(q, t->first, t->n * sizeof(*q));
 	t->q = q;
 	t->cap = cap;
 }
@@ -622,13 +709,15 @@ void bos_dns_tracker_free(struct bos_dns_tracker *t)
 		return;
 	for (size_t i = 0; i < t->n; i++)
 		bos_dns_msg_release(&t->q[i].q);
-	free(t->q);
+	if (t->q != t->first)
+		free(t->q);
 	free(t);
 }
 
 /* --- JSON --- */
 
-/* key is a literal (KV_NAME / KV_LOWER): see BOS_JSON_KEY. */
+/* key is a literal (KV_NAME / KV_LOWER): see BOS_JSON_KEY. The value is a name from
+ * dns.c's tables or "unknown-N": plain text, written without an escaping scan. */
 static void kv_name(struct bos_json *j, const char *key, size_t klen, const char *name,
 		    unsigned n)
 {
@@ -638,7 +727,7 @@ static void kv_name(struct bos_json *j, const char *key, size_t klen, const char
 		snprintf(buf, sizeof(buf), "unknown-%u", n);
 		name = buf;
 	}
-	bos_json_kvl_str(j, key, klen, name);
+	bos_json_kv_plain(j, key, klen, name);
 }
 
 #define KV_NAME(j, lit, name, n) kv_name((j), "" lit, sizeof(lit) - 1, (name), (n))

@@ -27,14 +27,13 @@
  * encrypted (after its ChangeCipherSpec, or after a TLS 1.3 ServerHello) record contents
  * are only counted.
  */
-#include <openssl/evp.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bos/buf.h"
 #include "bos/cur.h"
+#include "bos/digest.h"
 #include "bos/tls.h"
 #include "proto_int.h"
 
@@ -129,62 +128,55 @@ static char hs_letter(uint8_t type)
 	}
 }
 
-/* OpenSSL 3 looks the algorithm up on every EVP_Digest(EVP_md5(), ...) call ("implicit
- * fetch"), which cost more than the whole hello parse; fetch each once. pthread_once keeps
- * that safe if the engine ever runs flows on several threads. */
-static EVP_MD *md_md5, *md_sha256;
-static pthread_once_t md_once = PTHREAD_ONCE_INIT;
-
-static void md_fetch(void)
-{
-	md_md5 = EVP_MD_fetch(NULL, "MD5", NULL);
-	md_sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
-}
-
-enum md_kind { MD_MD5, MD_SHA256 };
-
-static void digest_hex(enum md_kind kind, const void *data, size_t len, char *out, size_t keep)
+/* Lower-case hex of the digest of data, cut to keep characters (JA4 keeps 12). The digest
+ * comes from bos/digest.h: it reuses the thread's OpenSSL contexts, where EVP_Digest made
+ * and freed one for each of the three digests of every ClientHello. */
+static void digest_hex(enum bos_md md, const void *data, size_t len, char *out, size_t keep)
 {
 	static const char hexd[] = "0123456789abcdef";
-	unsigned char h[EVP_MAX_MD_SIZE];
-	unsigned int hl = 0;
-	const EVP_MD *md;
-	size_t i;
+	uint8_t h[BOS_MD_MAX_LEN];
+	size_t hl = bos_md_digest(md, data, len, h), i;
 
-	pthread_once(&md_once, md_fetch);
-	md = kind == MD_MD5 ? md_md5 : md_sha256;
-	if (!md || !EVP_Digest(data, len, h, &hl, md, NULL))
-		BOS_BUG("tls: OpenSSL digest %s unavailable", kind == MD_MD5 ? "MD5" : "SHA256");
 	for (i = 0; i < hl && 2 * i < keep; i++) {
 		out[2 * i] = hexd[h[i] >> 4];
 		out[2 * i + 1] = hexd[h[i] & 15];
 	}
-	out[keep < 2 * (size_t)hl ? keep : 2 * (size_t)hl] = '\0';
+	out[keep < 2 * hl ? keep : 2 * hl] = '\0';
 }
 
 /* --- fingerprints --- */
 
-/* Append sep (if not 0) and v in decimal. Hand-written: printf dominated the profile. */
-static void add_dec(struct bos_buf *b, char sep, unsigned v)
+/* Append sep (if not 0) and v in decimal. Hand-written (printf dominated the profile), and
+ * straight into the buffer: a variable-length bos_buf_add is a memcpy call per value. */
+static void add_dec(struct bos_buf *b, char sep, uint16_t v)
 {
-	char d[8];
-	size_t k = sizeof(d);
+	size_t digits = v >= 10000 ? 5 : v >= 1000 ? 4 : v >= 100 ? 3 : v >= 10 ? 2 : 1;
+	size_t n = digits + (sep != 0);
+	char *o = bos_buf_reserve(b, n), *d = o + n;
+	unsigned x = v;
 
-	do {
-		d[--k] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v && k > 1);
 	if (sep)
-		d[--k] = sep;
-	bos_buf_add(b, d + k, sizeof(d) - k);
+		o[0] = sep;
+	do {
+		*--d = (char)('0' + x % 10);
+		x /= 10;
+	} while (x);
+	bos_buf_commit(b, n);
 }
 
 static void add_hex4(struct bos_buf *b, char sep, uint16_t v)
 {
 	static const char hexd[] = "0123456789abcdef";
-	char d[5] = { sep, hexd[v >> 12], hexd[v >> 8 & 15], hexd[v >> 4 & 15], hexd[v & 15] };
+	char *o = bos_buf_reserve(b, 5);
+	size_t k = 0;
 
-	bos_buf_add(b, sep ? d : d + 1, sep ? 5 : 4);
+	if (sep)
+		o[k++] = sep;
+	o[k++] = hexd[v >> 12];
+	o[k++] = hexd[v >> 8 & 15];
+	o[k++] = hexd[v >> 4 & 15];
+	o[k++] = hexd[v & 15];
+	bos_buf_commit(b, k);
 }
 
 static void add_dec_list(struct bos_buf *b, const uint16_t *v, size_t n, bool skip_grease)
@@ -217,7 +209,7 @@ static void compute_ja3(struct bos_tls_info *info)
 		add_dec(&b, first ? 0 : '-', ch->point_formats[i]);
 		first = false;
 	}
-	digest_hex(MD_MD5, b.data, b.len, info->ja3, 32);
+	digest_hex(BOS_MD_MD5, b.data, b.len, info->ja3, 32);
 	if (b.len > BOS_TLS_MAX_JA3_STR)
 		bos_buf_setlen(&b, BOS_TLS_MAX_JA3_STR);	/* text only; hash is of all */
 	memcpy(info->ja3_str, b.data, b.len + 1);
@@ -327,7 +319,7 @@ static void compute_ja4(struct bos_tls_info *info)
 	}
 	/* JA4_b: sorted ciphers. */
 	if (hex_list(&b, ch->ciphers, ch->n_ciphers, true, NULL, 0))
-		digest_hex(MD_SHA256, b.data, b.len, hb, 12);
+		digest_hex(BOS_MD_SHA256, b.data, b.len, hb, 12);
 	else
 		memcpy(hb, "000000000000", 13);
 	/* JA4_c: sorted extensions without SNI and ALPN, '_', signature algorithms as sent. */
@@ -337,7 +329,7 @@ static void compute_ja4(struct bos_tls_info *info)
 			bos_buf_addch(&b, '_');
 			hex_list(&b, ch->sig_algs, ch->n_sig_algs, false, NULL, 0);
 		}
-		digest_hex(MD_SHA256, b.data, b.len, hc, 12);
+		digest_hex(BOS_MD_SHA256, b.data, b.len, hc, 12);
 	} else {
 		memcpy(hc, "000000000000", 13);
 	}
@@ -905,7 +897,8 @@ const char *bos_tls_alert_name(uint8_t desc)
 
 /* --- JSON --- */
 
-/* key is a literal (KV_NAMED): see BOS_JSON_KEY. */
+/* key is a literal (KV_NAMED): see BOS_JSON_KEY. The value is a name from tls.c's tables
+ * or fmt ("unknown-%u") of the number: plain text, written without an escaping scan. */
 static void kv_named(struct bos_json *j, const char *key, size_t klen, const char *name,
 		     const char *fmt, unsigned v)
 {
@@ -915,7 +908,7 @@ static void kv_named(struct bos_json *j, const char *key, size_t klen, const cha
 		snprintf(buf, sizeof(buf), fmt, v);
 		name = buf;
 	}
-	bos_json_kvl_str(j, key, klen, name);
+	bos_json_kv_plain(j, key, klen, name);
 }
 
 #define KV_NAMED(j, lit, name, fmt, v) kv_named((j), "" lit, sizeof(lit) - 1, (name), (fmt), (v))

@@ -224,3 +224,56 @@ void test_net_engine__flow_cap_evicts_and_counts(void)
 	BT_ASSERT(st.flows_peak <= 10);
 	bos_buf_release(&c.b);
 }
+
+static bool write_file(const char *path, const struct bos_buf *b)
+{
+	FILE *fp = fopen(path, "wb");
+	bool ok = fp && fwrite(b->data, 1, b->len, fp) == b->len;
+
+	if (fp && fclose(fp) != 0)
+		ok = false;
+	return ok;
+}
+
+/* The "capture" field names each flow's own capture, escaped when the file name needs it
+ * (the engine checks each name once and writes plain names without scanning), also when
+ * flows of both captures end together at the end of input. */
+void test_net_engine__capture_name_per_flow_and_escaped(void)
+{
+	struct cap a, b;
+	char pa[4096], pb[4096], path[4096], text[4096];
+	const char *dir = bt_tmpdir();
+	const char *paths[2] = { pa, pb };
+	struct bos_net_opts o = BOS_NET_OPTS_INIT;
+	struct bos_net_stats st;
+	struct bos_err err = BOS_ERR_INIT;
+	const char *l1, *l2, *c1;
+	size_t n;
+	FILE *fp;
+
+	cap_init(&a);
+	seg(&a, true, 80, 0x02, 0, 0, NULL);
+	cap_init(&b);
+	b.t = a.t;
+	seg(&b, true, 81, 0x02, 0, 0, NULL);
+	snprintf(pa, sizeof(pa), "%s/plain.pcap", dir);
+	snprintf(pb, sizeof(pb), "%s/q\"b\\s \xc3\xa9.pcap", dir);
+	BT_ASSERT(write_file(pa, &a.b) && write_file(pb, &b.b));
+	o.deterministic = true;
+	BT_ASSERT_EQ_INT(bos_net_run(&o, paths, 2, dir, &st, &err), 0);
+	BT_ASSERT_EQ_INT(st.conn_records, 2);
+	snprintf(path, sizeof(path), "%s/conn.jsonl", dir);
+	fp = fopen(path, "rb");
+	BT_ASSERT(fp != NULL);
+	n = fread(text, 1, sizeof(text) - 1, fp);
+	fclose(fp);
+	text[n] = '\0';
+	l1 = strstr(text, "\"id.resp_p\":80,");
+	l2 = strstr(text, "\"id.resp_p\":81,");
+	BT_ASSERT(l1 && l2 && l1 < l2);		/* finished in the order they began */
+	c1 = strstr(l1, "\"capture\":\"plain.pcap\"");
+	BT_ASSERT(c1 && c1 < l2);
+	BT_ASSERT(strstr(l2, "\"capture\":\"q\\\"b\\\\s \xc3\xa9.pcap\"") != NULL);
+	bos_buf_release(&a.b);
+	bos_buf_release(&b.b);
+}

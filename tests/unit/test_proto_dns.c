@@ -3,6 +3,7 @@
  * hand-built byte arrays (RFC 1035 4.1) or, where marked, real responses cut from the
  * corpus with tshark (expected values are tshark's dns.* fields for that frame).
  */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -229,6 +230,32 @@ void test_dns__rdata_rendering(void)
 	bos_dns_msg_release(&m);
 }
 
+/* A rdata is written with bos_addr_text, not inet_ntop: the same text for byte values of one,
+ * two and three digits, zeros and 255 in every position. */
+void test_dns__a_rdata_matches_inet_ntop(void)
+{
+	static const uint8_t values[] = { 0, 1, 9, 10, 99, 100, 109, 110, 199, 200, 250, 255 };
+	uint8_t pkt[] = {
+		0, 7, 0x84, 0x00, 0, 0, 0, 1, 0, 0, 0, 0,
+		/* 12: A for "h" */
+		1, 'h', 0, 0, 1, 0, 1, 0, 0, 0, 5, 0, 4, 0, 0, 0, 0,
+	};
+	const size_t at = sizeof(pkt) - 4;
+	char want[INET_ADDRSTRLEN];
+
+	for (size_t i = 0; i < 4 * sizeof(values); i++) {
+		struct bos_dns_msg m;
+
+		for (size_t k = 0; k < 4; k++)	/* each value in each position, with others */
+			pkt[at + k] = values[(i + k * (i / sizeof(values) + 1)) % sizeof(values)];
+		BT_ASSERT(inet_ntop(AF_INET, pkt + at, want, sizeof(want)));
+		BT_ASSERT_EQ_INT(parse(pkt, sizeof(pkt), &m), BOS_PARSE_OK);
+		BT_ASSERT_EQ_INT(m.n_an, 1);
+		BT_ASSERT_EQ_STR(m.an[0].rdata, want);
+		bos_dns_msg_release(&m);
+	}
+}
+
 void test_dns__tcp_split(void)
 {
 	static const uint8_t s[] = { 0, 3, 'a', 'b', 'c', 0, 1 };
@@ -422,4 +449,68 @@ void test_dns__netbios_names_decoded(void)
 	BT_ASSERT_EQ_INT(bos_dns_parse(pkt, sizeof(pkt), &m), BOS_PARSE_OK);
 	BT_ASSERT_EQ_STR(m.qd[0].name, "FHEPFCELEHFCEPFFFACACACACACACABN");
 	bos_dns_msg_release(&m);
+}
+
+/* A decoded NetBIOS name longer than its 32 letters (every byte escaped) and scope labels
+ * after it: the scope follows the decoded name, in the question and in the answer owner. */
+void test_dns__netbios_escaped_name_with_scope(void)
+{
+	uint8_t pkt[12 + 1 + 32 + 5 + 1 + 4 + 2 + 10 + 6] = { 0x12, 0x34, 0x85, 0x00, 0, 1, 0, 1 };
+	char want[15 * 4 + 6] = "";
+	struct bos_dns_msg m;
+	size_t k = 12;
+
+	pkt[k++] = 32;
+	for (int i = 0; i < 15; i++) {	/* byte 0x01: "AB" */
+		pkt[k++] = 'A';
+		pkt[k++] = 'B';
+		strcat(want, "\\x01");
+	}
+	pkt[k++] = 'A';			/* suffix byte 0x00 */
+	pkt[k++] = 'A';
+	memcpy(pkt + k, "\x04" "corp" "\0", 6);
+	k += 6;
+	pkt[k + 1] = 0x20;		/* NB, IN */
+	pkt[k + 3] = 1;
+	k += 4;
+	pkt[k++] = 0xc0;		/* answer: owner -> the question name */
+	pkt[k++] = 12;
+	pkt[k + 1] = 0x20;
+	pkt[k + 3] = 1;
+	pkt[k + 7] = 60;		/* ttl */
+	pkt[k + 9] = 6;			/* rdlength: flags + address */
+	k += 10;
+	memcpy(pkt + k, "\x60\x00\x0a\x00\x00\x07", 6);
+	k += 6;
+	BT_ASSERT_EQ_INT(k, sizeof(pkt));
+	strcat(want, ".corp");
+	BT_ASSERT_EQ_INT(bos_dns_parse_nbns(bt_guard_dup(pkt, sizeof(pkt)), sizeof(pkt), &m),
+			 BOS_PARSE_OK);
+	BT_ASSERT_EQ_INT(m.n_qd, 1);
+	BT_ASSERT_EQ_STR(m.qd[0].name, want);
+	BT_ASSERT_EQ_INT(m.n_an, 1);
+	BT_ASSERT_EQ_STR(m.an[0].name, want);
+	BT_ASSERT_EQ_STR(m.an[0].rdata, "<unknown type=32>");
+	bos_dns_msg_release(&m);
+}
+
+static bool plain_text(const char *s)
+{
+	for (; *s; s++)
+		if (*s < 0x20 || *s > 0x7e || *s == '"' || *s == '\\')
+			return false;
+	return true;
+}
+
+/* dns.log writes these names without escaping (BOS_JSON_KV_PLAIN's contract). */
+void test_dns__table_names_are_plain_text(void)
+{
+	for (unsigned v = 0; v <= 0xffff; v++) {
+		const char *t = bos_dns_type_name((uint16_t)v), *c = bos_dns_class_name((uint16_t)v);
+		const char *r = v <= 0xff ? bos_dns_rcode_name((uint8_t)v) : NULL;
+
+		BT_ASSERT(!t || plain_text(t));
+		BT_ASSERT(!c || plain_text(c));
+		BT_ASSERT(!r || plain_text(r));
+	}
 }

@@ -521,3 +521,24 @@ void test_tls__reset_conn_is_like_new(void)
 	bos_tls_conn_free(c);
 	bos_tls_conn_free(fresh);
 }
+
+static bool plain_text(const char *s)
+{
+	for (; *s; s++)
+		if (*s < 0x20 || *s > 0x7e || *s == '"' || *s == '\\')
+			return false;
+	return true;
+}
+
+/* tls.log writes these names without escaping (BOS_JSON_KV_PLAIN's contract). */
+void test_tls__table_names_are_plain_text(void)
+{
+	for (unsigned v = 0; v <= 0xffff; v++) {
+		const char *n = bos_tls_version_name((uint16_t)v), *c = bos_tls_cipher_name((uint16_t)v);
+		const char *a = v <= 0xff ? bos_tls_alert_name((uint8_t)v) : NULL;
+
+		BT_ASSERT(!n || plain_text(n));
+		BT_ASSERT(!c || plain_text(c));
+		BT_ASSERT(!a || plain_text(a));
+	}
+}

@@ -96,6 +96,9 @@ void bos_json_kvl_strn(struct bos_json *j, const char *key, size_t klen, const v
  */
 #define BOS_JSON_KV_PLAIN(j, lit, s) bos_json_kv_plain((j), "" lit, sizeof(lit) - 1, (s))
 
+/* Whether s may be written with BOS_JSON_KV_PLAIN: printable ASCII without '"' or '\\'. */
+bool bos_json_is_plain(const char *s, size_t len);
+
 /* Out-of-line parts of bos_json_key_lit: pretty output and misuse; the NDEBUG check. */
 void bos_json_key_lit_slow(struct bos_json *j, const char *key, size_t len);
 void bos_json_plain_check(const char *s, size_t len);

@@ -239,11 +239,18 @@ void bos_json_key(struct bos_json *j, const char *key)
 
 /* Literal keys and plain values are copied unescaped: make sure no call site passes
  * text that needs escaping. */
-void bos_json_plain_check(const char *s, size_t len)
+bool bos_json_is_plain(const char *s, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
 		if (jclass[(unsigned char)s[i]] != JC_PLAIN)
-			BOS_BUG("JSON text \"%s\" given as plain needs escaping", s);
+			return false;
+	return true;
+}
+
+void bos_json_plain_check(const char *s, size_t len)
+{
+	if (!bos_json_is_plain(s, len))
+		BOS_BUG("JSON text \"%s\" given as plain needs escaping", s);
 }
 
 void bos_json_key_lit_slow(struct bos_json *j, const char *key, size_t len)

@@ -143,21 +143,12 @@ static const char *proto_name(uint8_t p)
 	}
 }
 
-/* What BOS_JSON_KV_PLAIN accepts: printable ASCII without '"' or '\\'. */
-static bool is_plain_text(const char *s)
-{
-	for (; *s; s++)
-		if (*s < 0x20 || *s > 0x7e || *s == '"' || *s == '\\')
-			return false;
-	return true;
-}
-
 static void write_capture_name(struct engine *e, struct bos_json *j, size_t capture)
 {
 	if (!e->name || e->name_capture != capture) {
 		e->name = base_name(e->captures[capture]);
 		e->name_capture = capture;
-		e->name_plain = is_plain_text(e->name);
+		e->name_plain = bos_json_is_plain(e->name, strlen(e->name));
 	}
 	if (e->name_plain)
 		BOS_JSON_KV_PLAIN(j, "capture", e->name);

@@ -228,8 +228,8 @@ int cmd_net(int argc, char **argv)
 		ret = cli_fail("net", &err);
 	if (!quiet && (r == 0 || r == -BOS_EINPUT))
 		fprintf(stderr,
-			"bos: net: %" PRIu64 " frames, %" PRIu64 " connections, %" PRIu64
-			" dns, %" PRIu64 " http, %" PRIu64 " tls records -> %s\n",
+			"bos: net: %" PRIu64 " frames; records: conn %" PRIu64 ", dns %" PRIu64
+			", http %" PRIu64 ", tls %" PRIu64 " -> %s\n",
 			st.frames, st.conn_records, st.dns_records, st.http_records, st.tls_records,
 			outdir);
 	if (!quiet && st.skipped[BOS_SKIP_LINKTYPE])
